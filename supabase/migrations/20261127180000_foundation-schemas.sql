@@ -1,0 +1,1 @@
+../../sql/foundation/20261127180000_foundation-schemas.sql

@@ -1,0 +1,72 @@
+"""The HTTP service (ASGI, FastAPI): health today; webhooks and metrics mount here too."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+
+from whatssound_svc import __version__, health
+from whatssound_svc.db import make_pool
+from whatssound_svc.logs import request_id_var
+from whatssound_svc.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+#: Incoming request ids longer than this are replaced (they end up in every log line).
+_MAX_REQUEST_ID = 128
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the app; the pool opens on start-up and closes on shutdown."""
+    pool = make_pool(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Do not wait for the database: /healthz must answer even while it is down.
+        await pool.open(wait=False)
+        logger.info("service started", extra={"version": __version__, "env": settings.environment})
+        try:
+            yield
+        finally:
+            await pool.close()
+            logger.info("service stopped")
+
+    app = FastAPI(title="WhatsSound service", version=__version__, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.pool = pool
+    app.include_router(health.router)
+
+    @app.middleware("http")
+    async def request_context(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        incoming = request.headers.get("x-request-id", "")
+        request_id = incoming if 0 < len(incoming) <= _MAX_REQUEST_ID else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = await call_next(request)
+        finally:
+            request_id_var.reset(token)
+        response.headers["x-request-id"] = request_id
+        logger.info(
+            "%s %s %s",
+            request.method,
+            request.url.path,
+            response.status_code,
+            extra={
+                "request_id": request_id,
+                "method": request.method,
+                "path": request.url.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+            },
+        )
+        return response
+
+    return app

@@ -1,0 +1,44 @@
+"""The ``whatssound`` admin CLI: thin commands over the library modules.
+
+Every option has an environment-variable fallback (shown in ``--help``). Errors print what went
+wrong, its causes, and what to do next, then exit 1.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import psycopg
+import typer
+from rich.console import Console
+
+from whatssound_svc.cli import db, dev, pg
+from whatssound_svc.errors import WhatsSoundError
+from whatssound_svc.localpg import ClusterError
+
+app = typer.Typer(
+    name="whatssound",
+    help="WhatsSound backend: local stack, database, service and operator commands.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(pg.app, name="pg")
+app.command("dev")(dev.dev)
+app.command("serve")(dev.serve)
+
+_err = Console(stderr=True)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except (WhatsSoundError, ClusterError, psycopg.Error) as exc:
+        _err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        cause = exc.__cause__
+        while cause is not None:
+            _err.print(f"  caused by: {type(cause).__name__}: {cause}", highlight=False)
+            cause = cause.__cause__
+        sys.exit(1)

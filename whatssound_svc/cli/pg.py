@@ -1,0 +1,51 @@
+"""``whatssound pg``: the local PostgreSQL cluster (start, stop, status, url)."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+from whatssound_svc.localpg import LocalCluster
+
+app = typer.Typer(help="Manage the local PostgreSQL cluster (data in .local/pg).", no_args_is_help=True)
+console = Console()
+
+
+@app.command()
+def start() -> None:
+    """Start the local cluster in the background (initialising it on first use).
+
+    Example: [bold]whatssound pg start[/] then [bold]psql "$(whatssound pg url)"[/]
+    """
+    cluster = LocalCluster.for_dev()
+    cluster.start()
+    console.print(f"PostgreSQL running: {cluster.url()}")
+
+
+@app.command()
+def stop() -> None:
+    """Stop the local cluster (fast shutdown)."""
+    LocalCluster.for_dev().stop()
+    console.print("PostgreSQL stopped")
+
+
+@app.command()
+def status() -> None:
+    """Say whether the local cluster runs, where, and with which binaries."""
+    cluster = LocalCluster.for_dev()
+    pid = cluster.postmaster_pid()
+    state = f"running (pid {pid})" if pid else "stopped"
+    console.print(f"state:    {state}")
+    console.print(f"url:      {cluster.url()}")
+    console.print(f"data:     {cluster.data_dir}")
+    console.print(f"binaries: {cluster.binaries.bindir} (PostgreSQL {cluster.binaries.major_version})")
+    if not pid:
+        raise typer.Exit(3)
+
+
+@app.command()
+def url(
+    user: str = typer.Option("postgres", help="Role to connect as (supabase_admin is superuser)."),
+) -> None:
+    """Print the local cluster's connection URL (for psql, scripts)."""
+    print(LocalCluster.for_dev().url(user))
