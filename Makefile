@@ -44,7 +44,7 @@ lint: $(STAMP) ## ruff (lint + format check), mypy, sqlfluff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/sqlfluff lint --processes 2 sql supabase/seed.sql
+	$(BIN)/sqlfluff lint sql supabase/seed.sql
 
 fmt: $(STAMP) ## Format Python code
 	$(BIN)/ruff format .

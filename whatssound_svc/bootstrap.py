@@ -45,9 +45,7 @@ def bootstrap(
             # Keep realtime's daily partitions current, as the Realtime server would.
             admin.execute("select supabase_shim.realtime_maintain()")
     with psycopg.connect(database_url, autocommit=True) as conn:
-        result.migrations_applied = [
-            m.version for m in migrations.push(conn, migrations_dir, report=report)
-        ]
+        result.migrations_applied = [m.version for m in migrations.push(conn, migrations_dir, report=report)]
         if seed:
             result.seeds_run = seeds.apply_seeds(conn, supabase_dir, report=report)
     return result

@@ -167,13 +167,14 @@ def free_port() -> int:
 
 
 def _process_alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, exited but not yet reaped, counts as gone)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    return _state(pid) != "Z"
 
 
 def _is_postgres(pid: int) -> bool:
@@ -199,9 +200,7 @@ class LocalCluster:
     # -- construction -----------------------------------------------------------------------
 
     @classmethod
-    def create(
-        cls, settings: LocalPgSettings, *, root: Path, port: int, profile: Profile
-    ) -> LocalCluster:
+    def create(cls, settings: LocalPgSettings, *, root: Path, port: int, profile: Profile) -> LocalCluster:
         """A cluster under ``root``, relocated when root cannot hand it to the server user."""
         binaries = PgBinaries.resolve(settings.bindir)
         os_user = None
@@ -364,9 +363,7 @@ class LocalCluster:
                 "stop that one first"
             )
         if pid is not None:
-            logger.warning(
-                "found PostgreSQL (pid %s) left running by a killed run; stopping it", pid
-            )
+            logger.warning("found PostgreSQL (pid %s) left running by a killed run; stopping it", pid)
             self._stop_server(pid)
         pid_file = self.data_dir / "postmaster.pid"
         if pid_file.exists():
@@ -415,8 +412,11 @@ class LocalCluster:
              "-t", "30", "-s"],
             capture_output=True,
         )  # fmt: skip
-        if result.returncode != 0 and pid is not None and _process_alive(pid):
+        if pid is None:
+            return
+        if result.returncode != 0 and _process_alive(pid):
             _kill_postmaster(pid)
+        _wait_gone(pid)
 
     def stop(self) -> None:
         """Stop the server (fast shutdown) and release supervision."""
@@ -466,13 +466,28 @@ def _postmaster_pid(data_dir: Path) -> int | None:
     return None
 
 
+def _wait_gone(pid: int, timeout_s: float = 5.0) -> bool:
+    """Wait until the process has exited and been reaped (pg_ctl returns a moment before)."""
+    deadline = time.monotonic() + timeout_s
+    while _process_alive(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def _state(pid: int) -> str:
+    """The kernel's one-letter process state (Z: zombie), or '' where /proc is unavailable."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
+
+
 def _kill_postmaster(pid: int) -> None:
     """Stop a postmaster we cannot reach through pg_ctl: fast shutdown, then immediate."""
     for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGKILL):
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, sig)
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            if not _process_alive(pid):
-                return
-            time.sleep(0.05)
+        if _wait_gone(pid):
+            return

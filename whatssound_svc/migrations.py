@@ -102,19 +102,14 @@ def ensure_ledger(conn: psycopg.Connection) -> None:
             " (version text not null primary key)"
         )
         conn.execute(
-            "alter table supabase_migrations.schema_migrations"
-            " add column if not exists statements text[]"
+            "alter table supabase_migrations.schema_migrations add column if not exists statements text[]"
         )
-        conn.execute(
-            "alter table supabase_migrations.schema_migrations add column if not exists name text"
-        )
+        conn.execute("alter table supabase_migrations.schema_migrations add column if not exists name text")
 
 
 def applied_migrations(conn: psycopg.Connection) -> dict[str, Applied]:
     """The ledger's rows by version (empty when there is no ledger yet)."""
-    if conn.execute("select to_regclass('supabase_migrations.schema_migrations')").fetchone() == (
-        None,
-    ):
+    if conn.execute("select to_regclass('supabase_migrations.schema_migrations')").fetchone() == (None,):
         return {}
     has_columns = conn.execute(
         "select count(*) = 2 from pg_attribute"
@@ -123,8 +118,7 @@ def applied_migrations(conn: psycopg.Connection) -> dict[str, Applied]:
     ).fetchone()
     if has_columns == (True,):
         rows = conn.execute(
-            "select version, name, statements from supabase_migrations.schema_migrations"
-            " order by version"
+            "select version, name, statements from supabase_migrations.schema_migrations order by version"
         ).fetchall()
     else:
         rows = conn.execute(
@@ -191,7 +185,7 @@ def _apply_one(conn: psycopg.Connection, migration: Migration) -> None:
     with conn.transaction():
         for number, statement in enumerate(statements, start=1):
             try:
-                conn.execute(sql.SQL(statement))  # type: ignore[arg-type]  # trusted repo file
+                conn.execute(sql.SQL(statement))  # trusted repo file
             except psycopg.Error as exc:
                 first_line = statement.strip().splitlines()[0][:100]
                 raise MigrationError(

@@ -66,7 +66,9 @@ def apply_seeds(
 ) -> list[str]:
     """Run seed files never run here; returns the ledger paths that ran."""
     _ensure_seed_ledger(conn)
-    known = dict(conn.execute("select path, hash from supabase_migrations.seed_files").fetchall())
+    known: dict[str, str] = dict(
+        conn.execute("select path, hash from supabase_migrations.seed_files").fetchall()
+    )
     ran: list[str] = []
     for ledger_path, file in seed_files(supabase_dir):
         content = file.read_bytes()
@@ -79,7 +81,7 @@ def apply_seeds(
             else:
                 report(f"Seeding data from {ledger_path}...")
                 for statement in split_statements(content.decode("utf-8")):
-                    conn.execute(sql.SQL(statement))  # type: ignore[arg-type]  # trusted repo file
+                    conn.execute(sql.SQL(statement))  # trusted repo file
                 ran.append(ledger_path)
             conn.execute(
                 "insert into supabase_migrations.seed_files (path, hash) values (%s, %s)"

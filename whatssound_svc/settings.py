@@ -21,7 +21,7 @@ from whatssound_svc import paths
 PLACEHOLDER_SECRETS = frozenset({"", "changethis", "changeme", "postgres", "password", "secret"})
 
 #: The local stack's well-known credentials, like `supabase start` uses (development only).
-LOCAL_PASSWORD = "postgres"
+LOCAL_PASSWORD = "postgres"  # noqa: S105 (the local stack's documented default)
 DEFAULT_PG_PORT = 54340
 
 

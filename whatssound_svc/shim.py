@@ -63,7 +63,7 @@ def apply(conn: psycopg.Connection, directory: Path = paths.SHIM_DIR) -> bool:
     try:
         with conn.transaction():
             for file in shim_files(directory):
-                conn.execute(sql.SQL(file.read_text()))  # type: ignore[arg-type]  # repo file
+                conn.execute(sql.SQL(file.read_text()))  # repo file
             conn.execute(
                 "insert into supabase_shim.info (shim_hash) values (%s)"
                 " on conflict (singleton) do update set shim_hash = excluded.shim_hash,"

@@ -22,7 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 #: Go's unicode.IsSpace set, which the CLI's TrimSpace strips (Python's isspace() differs).
-_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_GO_SPACE = (
+    "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 def _is_ident(ch: str) -> bool:
@@ -70,23 +73,27 @@ class _State:
 
 class _Ready(_State):
     def next(self, ch: str, data: _View) -> _State | None:
-        if ch == "$":
-            return _Tag(offset=data.end - 1)
-        if ch in "'\"":
-            return _Quote(delimiter=ch)
-        if ch == "-":
-            return _Comment()
-        if ch == "/":
-            return _Block()
-        if ch == "\\":
-            return _Escape()
-        if ch == ";":
-            return None
-        if ch == "(":
-            return _Wait(prev=self, delimiter=")")
-        if ch in "cC" and _is_begin_atomic(data):
-            return _Wait(prev=self, delimiter="END")
-        return self
+        opened: _State | None
+        match ch:
+            case ";":
+                opened = None  # end of statement
+            case "$":
+                opened = _Tag(offset=data.end - 1)
+            case "'" | '"':
+                opened = _Quote(delimiter=ch)
+            case "-":
+                opened = _Comment()
+            case "/":
+                opened = _Block()
+            case "\\":
+                opened = _Escape()
+            case "(":
+                opened = _Wait(prev=self, delimiter=")")
+            case "c" | "C" if _is_begin_atomic(data):
+                opened = _Wait(prev=self, delimiter="END")
+            case _:
+                opened = self
+        return opened
 
 
 class _Comment(_State):

@@ -13,13 +13,11 @@
  */
 
 create schema hidden;
-comment on schema hidden is
-  'Helpers used by RLS policies: usable by the API roles, not exposed through PostgREST.';
+comment on schema hidden is 'Helpers used by RLS policies: usable by the API roles, not exposed through PostgREST.';
 grant usage on schema hidden to anon, authenticated, service_role;
 
 create schema private;
-comment on schema private is
-  'Internals (security definer helpers, outbox, secrets); no API role has usage.';
+comment on schema private is 'Internals (security definer helpers, outbox, secrets); no API role has usage.';
 revoke all on schema private from public;
 
 -- Functions created by the migration role are executable by nobody until granted.

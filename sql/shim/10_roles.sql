@@ -60,11 +60,18 @@ alter role supabase_storage_admin set search_path = storage;
 alter role supabase_realtime_admin set search_path = realtime;
 
 -- Memberships: PostgREST logs in as authenticator and switches to the request's role.
-grant anon, authenticated, service_role to authenticator;
+-- (One role per statement: sqlfluff's postgres dialect cannot parse a list of granted roles.)
+grant anon to authenticator;
+grant authenticated to authenticator;
+grant service_role to authenticator;
 grant authenticator to supabase_storage_admin;
 grant pg_read_all_data to supabase_read_only_user;
-grant pg_monitor, pg_signal_backend to supabase_superuser;
-grant pg_read_all_data, pg_monitor, pg_signal_backend, supabase_superuser to postgres;
+grant pg_monitor to supabase_superuser;
+grant pg_signal_backend to supabase_superuser;
+grant pg_read_all_data to postgres;
+grant pg_monitor to postgres;
+grant pg_signal_backend to postgres;
+grant supabase_superuser to postgres;
 do $admin_option$
 begin
   -- PostgreSQL 16+ needs ADMIN OPTION for postgres to grant these roles onwards, as on Supabase.

@@ -58,9 +58,9 @@ def test_auth_tables_have_rls_on_and_no_api_role_privileges(db: psycopg.Connecti
             "select relrowsecurity from pg_class where oid = %s::regclass", (table,)
         ).fetchone() == (True,)
         for role in ("anon", "authenticated", "service_role"):
-            assert db.execute(
-                "select has_table_privilege(%s, %s, 'SELECT')", (role, table)
-            ).fetchone() == (False,)
+            assert db.execute("select has_table_privilege(%s, %s, 'SELECT')", (role, table)).fetchone() == (
+                False,
+            )
 
 
 def test_identities_cascade_with_their_user(db: psycopg.Connection) -> None:
@@ -69,9 +69,9 @@ def test_identities_cascade_with_their_user(db: psycopg.Connection) -> None:
         "select provider, email from auth.identities where user_id = %s", (user.id,)
     ).fetchone() == ("google", user.email)
     db.execute("delete from auth.users where id = %s", (user.id,))
-    assert db.execute(
-        "select count(*) from auth.identities where user_id = %s", (user.id,)
-    ).fetchone() == (0,)
+    assert db.execute("select count(*) from auth.identities where user_id = %s", (user.id,)).fetchone() == (
+        0,
+    )
 
 
 def test_auth_uid_reads_postgrest_claims_json(db: psycopg.Connection) -> None:
@@ -86,7 +86,8 @@ def test_auth_uid_prefers_the_legacy_per_claim_setting(db: psycopg.Connection) -
     with db.transaction():
         db.execute("select set_config('request.jwt.claim.sub', %s, true)", (str(legacy),))
         db.execute(
-            "select set_config('request.jwt.claims', %s, true)", (json.dumps({"sub": str(current)}),)
+            "select set_config('request.jwt.claims', %s, true)",
+            (json.dumps({"sub": str(current)}),),
         )
         assert db.execute("select auth.uid()").fetchone() == (legacy,)
 
@@ -106,6 +107,4 @@ def test_anonymous_sign_ins_are_authenticated_with_is_anonymous(db: psycopg.Conn
             "select current_user, (auth.jwt() ->> 'is_anonymous')::boolean, auth.uid()"
         ).fetchone()
     assert row == ("authenticated", True, user.id)
-    assert db.execute("select is_anonymous from auth.users where id = %s", (user.id,)).fetchone() == (
-        True,
-    )
+    assert db.execute("select is_anonymous from auth.users where id = %s", (user.id,)).fetchone() == (True,)

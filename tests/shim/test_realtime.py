@@ -9,6 +9,7 @@ import pytest
 
 from tests.support.gotrue import create_user
 from tests.support.postgrest import Identity, request
+from tests.support.realtime import can_read, can_write
 
 
 def _messages(db: psycopg.Connection, topic: str) -> list[tuple]:
@@ -71,7 +72,9 @@ def test_api_roles_may_select_insert_update_but_not_delete(db: psycopg.Connectio
     assert privileges == (True, True, True, False)
 
 
-def test_send_as_service_role_inserts_a_private_broadcast_with_an_id(db: psycopg.Connection) -> None:
+def test_send_as_service_role_inserts_a_private_broadcast_with_an_id(
+    db: psycopg.Connection,
+) -> None:
     with request(db, Identity.service_role()):
         db.execute("select realtime.send('{\"text\": \"hi\"}', 'chat', 'room:1')")
         assert db.execute("select realtime.topic()").fetchone() == ("room:1",)
@@ -103,7 +106,7 @@ def test_send_on_a_topic_the_caller_may_not_write_warns_and_sends_nothing(
 
 def test_send_is_allowed_by_an_insert_policy_on_the_topic(db: psycopg.Connection) -> None:
     db.execute(
-        "create policy \"Users may send on open topics\" on realtime.messages for insert"
+        'create policy "Users may send on open topics" on realtime.messages for insert'
         " to authenticated with check ((select realtime.topic()) like 'open:%%')"
     )
     user = create_user(db)
@@ -145,7 +148,11 @@ def test_broadcast_changes_sends_the_documented_row_payload(db: psycopg.Connecti
     assert by_event["UPDATE"]["record"] == {"id": 1, "title": "b"}
     assert by_event["DELETE"]["record"] is None
     assert {k for k in by_event["DELETE"] if k != "id"} == {
-        "old_record", "record", "operation", "table", "schema"
+        "old_record",
+        "record",
+        "operation",
+        "table",
+        "schema",
     }
     assert by_event["DELETE"]["table"] == "songs"
     assert by_event["DELETE"]["schema"] == "public"
@@ -175,10 +182,8 @@ def test_supabase_realtime_publication_exists_empty_and_owned_by_postgres(
 
 
 def test_realtime_join_checks_follow_the_select_and_insert_policies(db: psycopg.Connection) -> None:
-    from tests.support.realtime import can_read, can_write
-
     db.execute(
-        "create policy \"Users may read their own topic\" on realtime.messages for select"
+        'create policy "Users may read their own topic" on realtime.messages for select'
         " to authenticated using ((select realtime.topic()) = 'user:' || (select auth.uid())"
         " and realtime.messages.extension = 'broadcast')"
     )

@@ -40,7 +40,8 @@ def test_shim_refuses_a_non_superuser(fresh_db) -> None:  # type: ignore[no-unty
 
 
 def test_shim_is_skipped_when_already_applied_and_reapplied_when_changed(
-    fresh_db, tmp_path  # type: ignore[no-untyped-def]
+    fresh_db,
+    tmp_path,  # type: ignore[no-untyped-def]
 ) -> None:
     with fresh_db.connect("supabase_admin") as admin:
         assert shim.apply(admin) is False  # the template already has this version

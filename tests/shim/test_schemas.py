@@ -18,8 +18,7 @@ def test_database_is_owned_by_postgres(db: psycopg.Connection) -> None:
 @pytest.mark.parametrize("role", ["anon", "authenticated", "service_role", "postgres"])
 def test_api_roles_may_use_public_and_extensions(db: psycopg.Connection, role: str) -> None:
     row = db.execute(
-        "select has_schema_privilege(%s, 'public', 'USAGE'),"
-        " has_schema_privilege(%s, 'extensions', 'USAGE')",
+        "select has_schema_privilege(%s, 'public', 'USAGE'), has_schema_privilege(%s, 'extensions', 'USAGE')",
         (role, role),
     ).fetchone()
     assert row == (True, True)

@@ -48,7 +48,10 @@ def test_objects_get_path_tokens_and_updated_at(db: psycopg.Connection) -> None:
 
 def test_direct_delete_is_refused_unless_the_storage_api_allows_it(db: psycopg.Connection) -> None:
     db.execute("insert into storage.buckets (id, name) values ('b2', 'b2')")
-    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="Use the Storage API"), db.transaction():
+    with (
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match="Use the Storage API"),
+        db.transaction(),
+    ):
         db.execute("delete from storage.buckets where id = 'b2'")
     db.execute("select set_config('storage.allow_delete_query', 'true', true)")
     db.execute("delete from storage.buckets where id = 'b2'")
@@ -62,7 +65,8 @@ def test_storage_tables_have_rls_and_api_role_grants(db: psycopg.Connection) -> 
         ).fetchone() == (True,)
         for role in ("anon", "authenticated", "service_role"):
             assert db.execute(
-                "select has_table_privilege(%s, %s, 'SELECT, INSERT, UPDATE, DELETE')", (role, table)
+                "select has_table_privilege(%s, %s, 'SELECT, INSERT, UPDATE, DELETE')",
+                (role, table),
             ).fetchone() == (True,)
 
 

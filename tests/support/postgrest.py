@@ -105,8 +105,7 @@ def _impersonate(conn: psycopg.Connection, who: Identity, method: str, path: str
     ]
     query = sql.SQL("select {}").format(
         sql.SQL(", ").join(
-            sql.SQL("set_config({}, {}, true)").format(sql.Literal(k), sql.Literal(v))
-            for k, v in settings
+            sql.SQL("set_config({}, {}, true)").format(sql.Literal(k), sql.Literal(v)) for k, v in settings
         )
     )
     conn.execute(query)
@@ -211,17 +210,19 @@ def rpc(
             sql.SQL("{} := _.{}").format(sql.Identifier(n), sql.Identifier(n)) for n, _ in columns
         ),
     )
-    source = sql.SQL("json_to_record(%s::json) as _({})").format(
-        sql.SQL(", ").join(sql.SQL("{} {}").format(sql.Identifier(n), sql.SQL(t)) for n, t in columns)
-    ) if columns else sql.SQL("(select) as _")
+    source = (
+        sql.SQL("json_to_record(%s::json) as _({})").format(
+            sql.SQL(", ").join(sql.SQL("{} {}").format(sql.Identifier(n), sql.SQL(t)) for n, t in columns)
+        )
+        if columns
+        else sql.SQL("(select) as _")
+    )
     if signature.shape == "scalar":
         query = sql.SQL("select to_json({}) from {}").format(call, source)
     elif signature.shape == "object":
         query = sql.SQL("select to_json(r) from {}, lateral {} as r").format(source, call)
     else:
-        query = sql.SQL("select coalesce(json_agg(r), '[]') from {}, lateral {} as r").format(
-            source, call
-        )
+        query = sql.SQL("select coalesce(json_agg(r), '[]') from {}, lateral {} as r").format(source, call)
     params = (json.dumps(args, default=str),) if columns else ()
     try:
         with request(conn, who, read_only=signature.read_only, path=f"/rpc/{name}"):

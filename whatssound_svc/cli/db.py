@@ -64,7 +64,8 @@ def push(
     migrations_dir: MigrationsDir = paths.MIGRATIONS_DIR,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would run; change nothing.")] = False,
     include_all: Annotated[
-        bool, typer.Option("--include-all", help="Also apply files older than the last applied one.")
+        bool,
+        typer.Option("--include-all", help="Also apply files older than the last applied one."),
     ] = False,
 ) -> None:
     """Apply pending migrations (the same ledger as [bold]supabase db push[/]).
@@ -163,4 +164,6 @@ def new(
     )
     link = paths.MIGRATIONS_DIR / filename
     link.symlink_to(os.path.relpath(source, link.parent))
-    console.print(f"created {source.relative_to(paths.REPO_ROOT)} (linked from {link.relative_to(paths.REPO_ROOT)})")
+    console.print(
+        f"created {source.relative_to(paths.REPO_ROOT)} (linked from {link.relative_to(paths.REPO_ROOT)})"
+    )

@@ -29,7 +29,10 @@ from whatssound_svc.settings import Settings, get_settings
 logger = logging.getLogger(__name__)
 console = Console()
 
-Host = Annotated[str | None, typer.Option(envvar="WHATSSOUND_HOST", help="Bind address.", show_default="127.0.0.1")]
+Host = Annotated[
+    str | None,
+    typer.Option(envvar="WHATSSOUND_HOST", help="Bind address.", show_default="127.0.0.1"),
+]
 Port = Annotated[int | None, typer.Option(envvar="WHATSSOUND_PORT", help="HTTP port.", show_default="8000")]
 
 

@@ -1,0 +1,94 @@
+"""The `whatssound` CLI: help everywhere, env-var fallbacks, exit codes operators can script on."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from whatssound_svc import paths
+from whatssound_svc.cli import app
+from whatssound_svc.cli import db as db_cli
+from whatssound_svc.localpg import free_port
+
+runner = CliRunner()
+WHATSSOUND = str(Path(sys.executable).parent / "whatssound")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [[], ["db"], ["db", "push"], ["db", "status"], ["db", "reset"], ["db", "new"], ["db", "bootstrap"],
+     ["pg"], ["pg", "start"], ["pg", "status"], ["dev"], ["serve"]],
+)  # fmt: skip
+def test_every_command_has_help(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+
+
+def test_db_options_show_their_environment_variables() -> None:
+    result = runner.invoke(app, ["db", "push", "--help"], env={"COLUMNS": "200"})
+    assert "DATABASE_URL" in result.output
+    assert "WHATSSOUND_MIGRATIONS_DIR" in result.output
+
+
+def test_status_is_zero_when_current_and_three_when_pending(fresh_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    current = runner.invoke(app, ["db", "status"], env={"DATABASE_URL": fresh_db.url(), "COLUMNS": "200"})
+    assert current.exit_code == 0, current.output
+    assert "applied" in current.output
+    for migration in paths.MIGRATIONS_DIR.iterdir():
+        (tmp_path / migration.name).symlink_to(migration.resolve())
+    (tmp_path / "29990101000000_future-thing.sql").write_text("select 1;")
+    pending = runner.invoke(
+        app, ["db", "status", "--migrations-dir", str(tmp_path)],
+        env={"DATABASE_URL": fresh_db.url(), "COLUMNS": "200"},
+    )  # fmt: skip
+    assert pending.exit_code == 3
+    assert "29990101000000" in pending.output
+    assert "pending" in pending.output
+
+
+def test_push_dry_run_names_the_pending_files(fresh_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for migration in paths.MIGRATIONS_DIR.iterdir():
+        (tmp_path / migration.name).symlink_to(migration.resolve())
+    (tmp_path / "29990101000000_future-thing.sql").write_text("create table future (n int);")
+    result = runner.invoke(
+        app, ["db", "push", "--dry-run", "--migrations-dir", str(tmp_path)],
+        env={"DATABASE_URL": fresh_db.url()},
+    )  # fmt: skip
+    assert result.exit_code == 0
+    assert "29990101000000_future-thing.sql" in result.output
+    with fresh_db.connect() as conn:
+        assert conn.execute("select to_regclass('public.future')").fetchone() == (None,)
+
+
+def test_errors_exit_1_with_the_cause_and_no_traceback() -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgresql://postgres:x@127.0.0.1:{free_port()}/postgres",
+    }
+    result = subprocess.run([WHATSSOUND, "db", "push"], env=env, capture_output=True, text=True,
+                            timeout=60, check=False)  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.startswith("error:")
+    assert "Traceback" not in result.stderr
+
+
+def test_new_creates_the_file_in_sql_and_its_migrations_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(paths, "SQL_DIR", tmp_path / "sql")
+    monkeypatch.setattr(paths, "MIGRATIONS_DIR", tmp_path / "supabase" / "migrations")
+    monkeypatch.setattr(paths, "REPO_ROOT", tmp_path)
+    (tmp_path / "supabase" / "migrations").mkdir(parents=True)
+    result = runner.invoke(app, ["db", "new", "rooms", "add-slow-mode"])
+    assert result.exit_code == 0, result.output
+    [link] = list((tmp_path / "supabase" / "migrations").iterdir())
+    assert link.is_symlink()
+    assert link.resolve().parent == tmp_path / "sql" / "rooms"
+    assert link.name.endswith("_rooms-add-slow-mode.sql")
+    assert db_cli.migrations.FILE_PATTERN.match(link.name)
