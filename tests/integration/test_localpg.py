@@ -13,7 +13,8 @@ import psycopg
 import pytest
 
 from whatssound_svc import paths
-from whatssound_svc.localpg import ClusterInUse, LocalCluster, _process_alive, free_port
+from whatssound_svc.localpg import ClusterInUse, LocalCluster
+from whatssound_svc.processes import free_port, process_alive
 from whatssound_svc.settings import LocalPgSettings
 
 pytestmark = pytest.mark.slow
@@ -66,7 +67,7 @@ def test_a_server_left_by_a_killed_supervisor_is_stopped_and_restarted(
     assert orphan is not None
     cluster.supervisor_file.write_text(str(_dead_pid()))  # the supervisor was SIGKILLed
     cluster.start(supervise=True)
-    assert not _process_alive(orphan)
+    assert not process_alive(orphan)
     assert cluster.postmaster_pid() not in (None, orphan)
     assert cluster.supervisor_file.read_text() == str(os.getpid())
 
@@ -99,5 +100,5 @@ def test_abandoned_ephemeral_clusters_are_swept() -> None:
     (abandoned.root / "owner.pid").write_text(str(_dead_pid()))
     LocalCluster.sweep_abandoned()
     assert pid is not None
-    assert not _process_alive(pid)
+    assert not process_alive(pid)
     assert not abandoned.root.exists()

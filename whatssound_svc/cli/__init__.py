@@ -14,7 +14,7 @@ from rich.console import Console
 
 from whatssound_svc.cli import db, dev, pg
 from whatssound_svc.errors import WhatsSoundError
-from whatssound_svc.localpg import ClusterError
+from whatssound_svc.pginstall import ClusterError
 
 app = typer.Typer(
     name="whatssound",
