@@ -19,7 +19,9 @@ import psycopg
 import pytest
 
 from whatssound_svc import paths
+from whatssound_svc.localpg import LocalCluster
 from whatssound_svc.processes import free_port, process_alive, read_pid
+from whatssound_svc.settings import LocalPgSettings
 
 pytestmark = pytest.mark.slow
 WHATSSOUND = str(Path(sys.executable).parent / "whatssound")
@@ -41,8 +43,9 @@ class DevEnv:
         }
 
     def data_dir(self) -> Path:
-        # As root, a root the server user cannot reach is relocated; the log says where.
-        return self.root / "data"
+        # Resolved as `whatssound dev` resolves it (as root it may be relocated outside the repo).
+        settings = LocalPgSettings(root=self.root, port=self.pg_port)
+        return LocalCluster.for_dev(settings).data_dir
 
     def postmaster(self) -> int | None:
         return read_pid(self.data_dir() / "postmaster.pid")
