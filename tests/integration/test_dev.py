@@ -62,14 +62,34 @@ def dev_env() -> Iterator[DevEnv]:
     pid = made.postmaster()
     if pid and process_alive(pid):
         os.kill(pid, signal.SIGQUIT)
+    shutil.rmtree(made.data_dir().parent, ignore_errors=True)
     shutil.rmtree(root, ignore_errors=True)
 
 
+_launched: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def _reap() -> Iterator[None]:
+    """Whatever a test started is stopped and its pipe closed, even when the test failed."""
+    yield
+    while _launched:
+        proc = _launched.pop()
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate(timeout=30)
+
+
 def _start(dev_env: DevEnv, argv: list[str] | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        argv or [WHATSSOUND, "dev"], env=dev_env.env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    proc = subprocess.Popen(
+        argv or [WHATSSOUND, "dev"],
+        env=dev_env.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    _launched.append(proc)
+    return proc
 
 
 def _wait_ready(dev_env: DevEnv, proc: subprocess.Popen[str], timeout: float = 90) -> None:
