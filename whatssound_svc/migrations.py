@@ -92,19 +92,24 @@ def local_migrations(directory: Path) -> list[Migration]:
     return found
 
 
-def ensure_ledger(conn: psycopg.Connection) -> None:
-    """Create the CLI's ledger if missing (same DDL, same lock timeout)."""
+def create_ledger_objects(conn: psycopg.Connection, *ddl: str) -> None:
+    """Run ledger DDL as the CLI does: one transaction, a 4 s lock timeout, idempotent."""
     with conn.transaction():
         conn.execute("set local lock_timeout = '4s'")
         conn.execute("create schema if not exists supabase_migrations")
-        conn.execute(
-            "create table if not exists supabase_migrations.schema_migrations"
-            " (version text not null primary key)"
-        )
-        conn.execute(
-            "alter table supabase_migrations.schema_migrations add column if not exists statements text[]"
-        )
-        conn.execute("alter table supabase_migrations.schema_migrations add column if not exists name text")
+        for statement in ddl:
+            conn.execute(sql.SQL(statement))  # constants from the callers below
+
+
+def ensure_ledger(conn: psycopg.Connection) -> None:
+    """Create the CLI's migration ledger if missing (same DDL)."""
+    create_ledger_objects(
+        conn,
+        "create table if not exists supabase_migrations.schema_migrations"
+        " (version text not null primary key)",
+        "alter table supabase_migrations.schema_migrations add column if not exists statements text[]",
+        "alter table supabase_migrations.schema_migrations add column if not exists name text",
+    )
 
 
 def applied_migrations(conn: psycopg.Connection) -> dict[str, Applied]:

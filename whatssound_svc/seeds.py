@@ -18,7 +18,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from whatssound_svc import paths
+from whatssound_svc import migrations, paths
 from whatssound_svc.sqlsplit import split_statements
 
 logger = logging.getLogger(__name__)
@@ -48,16 +48,6 @@ def seed_files(supabase_dir: Path = paths.SUPABASE_DIR) -> list[tuple[str, Path]
     return found
 
 
-def _ensure_seed_ledger(conn: psycopg.Connection) -> None:
-    with conn.transaction():
-        conn.execute("set local lock_timeout = '4s'")
-        conn.execute("create schema if not exists supabase_migrations")
-        conn.execute(
-            "create table if not exists supabase_migrations.seed_files"
-            " (path text not null primary key, hash text not null)"
-        )
-
-
 def apply_seeds(
     conn: psycopg.Connection,
     supabase_dir: Path = paths.SUPABASE_DIR,
@@ -65,7 +55,11 @@ def apply_seeds(
     report: Report = _stderr,
 ) -> list[str]:
     """Run seed files never run here; returns the ledger paths that ran."""
-    _ensure_seed_ledger(conn)
+    migrations.create_ledger_objects(
+        conn,
+        "create table if not exists supabase_migrations.seed_files"
+        " (path text not null primary key, hash text not null)",
+    )
     known: dict[str, str] = dict(
         conn.execute("select path, hash from supabase_migrations.seed_files").fetchall()
     )
