@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 from typer.testing import CliRunner
 
@@ -92,3 +94,30 @@ def test_new_creates_the_file_in_sql_and_its_migrations_link(
     assert link.resolve().parent == tmp_path / "sql" / "rooms"
     assert link.name.endswith("_rooms-add-slow-mode.sql")
     assert db_cli.migrations.FILE_PATTERN.match(link.name)
+
+
+@pytest.mark.slow
+def test_reset_rebuilds_the_local_database(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "WHATSSOUND_PG_ROOT": str(paths.LOCAL_DIR / "tmp" / f"reset-{tmp_path.name}"),
+        "WHATSSOUND_PG_PORT": str(free_port()),
+    }
+    url = subprocess.run([WHATSSOUND, "pg", "url"], env=env, capture_output=True, text=True, check=True)
+    try:
+        subprocess.run([WHATSSOUND, "db", "bootstrap"], env=env, capture_output=True, check=True, timeout=120)
+        subprocess.run([WHATSSOUND, "pg", "start"], env=env, capture_output=True, check=True, timeout=60)
+        with psycopg.connect(url.stdout.strip(), autocommit=True) as conn:
+            conn.execute("create table public.scratch (n int)")
+        reset = subprocess.run(
+            [WHATSSOUND, "db", "reset"], env={**env, "WHATSSOUND_ASSUME_YES": "1"},
+            capture_output=True, text=True, check=False, timeout=120,
+        )  # fmt: skip
+        assert reset.returncode == 0, reset.stderr
+        assert "Local database rebuilt." in reset.stderr
+        with psycopg.connect(url.stdout.strip()) as conn:
+            assert conn.execute("select to_regclass('public.scratch')").fetchone() == (None,)
+            assert conn.execute("select count(*) from auth.users").fetchone() == (4,)  # seeded again
+    finally:
+        subprocess.run([WHATSSOUND, "pg", "stop"], env=env, capture_output=True, check=False, timeout=60)
+        shutil.rmtree(env["WHATSSOUND_PG_ROOT"], ignore_errors=True)

@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from tests.support.gotrue import create_user
-from tests.support.postgrest import Identity, request
+from tests.support.postgrest import Identity, as_user, request
 
 
 def test_auth_users_has_supabase_columns(db: psycopg.Connection) -> None:
@@ -76,7 +76,7 @@ def test_identities_cascade_with_their_user(db: psycopg.Connection) -> None:
 
 def test_auth_uid_reads_postgrest_claims_json(db: psycopg.Connection) -> None:
     user = create_user(db, "phone")
-    with request(db, user.identity()):
+    with as_user(db, user):
         row = db.execute("select auth.uid(), auth.role(), auth.email(), auth.jwt() ->> 'aal'").fetchone()
     assert row == (user.id, "authenticated", "", "aal1")
 
@@ -108,3 +108,8 @@ def test_anonymous_sign_ins_are_authenticated_with_is_anonymous(db: psycopg.Conn
         ).fetchone()
     assert row == ("authenticated", True, user.id)
     assert db.execute("select is_anonymous from auth.users where id = %s", (user.id,)).fetchone() == (True,)
+
+
+def test_as_user_without_a_user_is_an_anon_key_request(db: psycopg.Connection) -> None:
+    with as_user(db):
+        assert db.execute("select current_user, auth.role(), auth.uid()").fetchone() == ("anon", "anon", None)

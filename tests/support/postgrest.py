@@ -20,7 +20,7 @@ import json
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import psycopg
 from psycopg import sql
@@ -109,6 +109,23 @@ def _impersonate(conn: psycopg.Connection, who: Identity, method: str, path: str
         )
     )
     conn.execute(query)
+
+
+class HasIdentity(Protocol):
+    """Anything that can say who it is to PostgREST (e.g. ``tests.support.gotrue.AuthUser``)."""
+
+    def identity(self, **overrides: Any) -> Identity: ...
+
+
+def as_user(
+    conn: psycopg.Connection, user: HasIdentity | None = None, **claim_overrides: Any
+) -> contextlib.AbstractContextManager[psycopg.Connection]:
+    """One PostgREST request as ``user`` (its GoTrue claims, overridable), or as anon if None.
+
+    ``with as_user(db, alice): db.execute(...)`` is what supabase-js does with alice's session.
+    """
+    who = Identity.anon() if user is None else user.identity(**claim_overrides)
+    return request(conn, who)
 
 
 @contextlib.contextmanager

@@ -62,10 +62,17 @@ def _say(message: str) -> None:
 def push(
     db_url: DbUrl = None,
     migrations_dir: MigrationsDir = paths.MIGRATIONS_DIR,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would run; change nothing.")] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", envvar="WHATSSOUND_DRY_RUN", help="List what would run; change nothing."),
+    ] = False,
     include_all: Annotated[
         bool,
-        typer.Option("--include-all", help="Also apply files older than the last applied one."),
+        typer.Option(
+            "--include-all",
+            envvar="WHATSSOUND_INCLUDE_ALL",
+            help="Also apply files older than the last applied one.",
+        ),
     ] = False,
 ) -> None:
     """Apply pending migrations (the same ledger as [bold]supabase db push[/]).
@@ -113,7 +120,9 @@ def status(db_url: DbUrl = None, migrations_dir: MigrationsDir = paths.MIGRATION
 def bootstrap_cmd(
     db_url: DbUrl = None,
     admin_url: AdminUrl = None,
-    seed: Annotated[bool, typer.Option(help="Load supabase/seed.sql (local databases only).")] = True,
+    seed: Annotated[
+        bool, typer.Option(envvar="WHATSSOUND_SEED", help="Load supabase/seed.sql (local databases only).")
+    ] = True,
 ) -> None:
     """Make a database ready: local shim (never on Supabase), migrations, then seed data."""
     with target(db_url, admin_url) as where:
@@ -122,7 +131,9 @@ def bootstrap_cmd(
 
 @app.command()
 def reset(
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", envvar="WHATSSOUND_ASSUME_YES", help="Do not ask for confirmation.")
+    ] = False,
 ) -> None:
     """Rebuild the LOCAL database from scratch: drop it, then shim, migrations and seed data.
 

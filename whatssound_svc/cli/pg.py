@@ -45,7 +45,9 @@ def status() -> None:
 
 @app.command()
 def url(
-    user: str = typer.Option("postgres", help="Role to connect as (supabase_admin is superuser)."),
+    user: str = typer.Option(
+        "postgres", envvar="WHATSSOUND_PG_URL_USER", help="Role to connect as (supabase_admin is superuser)."
+    ),
 ) -> None:
     """Print the local cluster's connection URL (for psql, scripts)."""
     print(LocalCluster.for_dev().url(user))
