@@ -195,6 +195,13 @@ class LocalCluster:
     def init(self) -> None:
         """Run ``initdb`` (once) with ``supabase_admin`` as bootstrap superuser."""
         if self.is_initialized:
+            made_by = (self.data_dir / "PG_VERSION").read_text().strip()
+            if made_by != str(self.binaries.major_version):
+                raise ClusterError(
+                    f"{self.data_dir} holds PostgreSQL {made_by} data but the binaries are "
+                    f"PostgreSQL {self.binaries.major_version} ({self.binaries.bindir}); use another "
+                    "WHATSSOUND_PG_ROOT for these binaries, or `make clean` to start over"
+                )
             return
         pwfile = self.root / "pwfile"
         pwfile.write_text(LOCAL_PASSWORD + "\n")

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import psycopg
@@ -15,7 +16,9 @@ from typer.testing import CliRunner
 from whatssound_svc import paths
 from whatssound_svc.cli import app
 from whatssound_svc.cli import db as db_cli
+from whatssound_svc.localpg import LocalCluster
 from whatssound_svc.processes import free_port
+from whatssound_svc.settings import LocalPgSettings
 
 runner = CliRunner()
 WHATSSOUND = str(Path(sys.executable).parent / "whatssound")
@@ -97,12 +100,9 @@ def test_new_creates_the_file_in_sql_and_its_migrations_link(
 
 
 @pytest.mark.slow
-def test_reset_rebuilds_the_local_database(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "WHATSSOUND_PG_ROOT": str(paths.LOCAL_DIR / "tmp" / f"reset-{tmp_path.name}"),
-        "WHATSSOUND_PG_PORT": str(free_port()),
-    }
+def test_reset_rebuilds_the_local_database() -> None:
+    root, port = paths.LOCAL_DIR / "tmp" / f"reset-{uuid.uuid4().hex[:8]}", free_port()
+    env = {**os.environ, "WHATSSOUND_PG_ROOT": str(root), "WHATSSOUND_PG_PORT": str(port)}
     url = subprocess.run([WHATSSOUND, "pg", "url"], env=env, capture_output=True, text=True, check=True)
     try:
         subprocess.run([WHATSSOUND, "db", "bootstrap"], env=env, capture_output=True, check=True, timeout=120)
@@ -120,4 +120,6 @@ def test_reset_rebuilds_the_local_database(tmp_path: Path) -> None:
             assert conn.execute("select count(*) from auth.users").fetchone() == (4,)  # seeded again
     finally:
         subprocess.run([WHATSSOUND, "pg", "stop"], env=env, capture_output=True, check=False, timeout=60)
-        shutil.rmtree(env["WHATSSOUND_PG_ROOT"], ignore_errors=True)
+        relocated = LocalCluster.for_dev(LocalPgSettings(root=root, port=port)).root  # as root
+        shutil.rmtree(relocated, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)

@@ -14,6 +14,7 @@ import pytest
 
 from whatssound_svc import paths
 from whatssound_svc.localpg import ClusterInUse, LocalCluster
+from whatssound_svc.pginstall import ClusterError
 from whatssound_svc.processes import free_port, process_alive
 from whatssound_svc.settings import LocalPgSettings
 
@@ -102,3 +103,10 @@ def test_abandoned_ephemeral_clusters_are_swept() -> None:
     assert pid is not None
     assert not process_alive(pid)
     assert not abandoned.root.exists()
+
+
+def test_data_from_another_major_version_is_refused_clearly(cluster: LocalCluster) -> None:
+    cluster.init()
+    (cluster.data_dir / "PG_VERSION").write_text("9\n")
+    with pytest.raises(ClusterError, match="holds PostgreSQL 9 data but the binaries are PostgreSQL"):
+        cluster.start()
