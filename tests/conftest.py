@@ -19,6 +19,7 @@ for _key in list(os.environ):
     if _key == "DATABASE_URL" or (_key.startswith("WHATSSOUND_") and _key not in _KEEP):
         del os.environ[_key]
 
+from tests.support.api import Api  # noqa: E402
 from tests.support.gotrue import AuthUser, create_user  # noqa: E402
 from tests.support.pgserver import PgServer, build_template, session_server  # noqa: E402
 
@@ -104,3 +105,9 @@ def make_user(db: psycopg.Connection) -> Callable[..., AuthUser]:
         return create_user(db, kind, **kwargs)
 
     return factory
+
+
+@pytest.fixture
+def api(db: psycopg.Connection) -> Api:
+    """Call RPCs as a user on the rolled-back connection: ``api(alice, "follow", p_user_id=...)``."""
+    return Api(db)

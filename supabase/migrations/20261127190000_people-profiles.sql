@@ -1,0 +1,1 @@
+../../sql/people/20261127190000_people-profiles.sql

@@ -1,0 +1,1 @@
+../../sql/notifications/20261127190100_notifications-feed.sql

@@ -1,0 +1,1 @@
+../../sql/people/20261127190200_people-social-graph.sql

@@ -1,0 +1,1 @@
+../../sql/rooms/20261127190400_rooms-lifecycle.sql

@@ -1,0 +1,1 @@
+../../sql/moderation/20261127190500_moderation-log-and-limits.sql

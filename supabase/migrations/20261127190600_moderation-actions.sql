@@ -1,0 +1,1 @@
+../../sql/moderation/20261127190600_moderation-actions.sql

@@ -1,0 +1,1 @@
+../../sql/chat/20261127190800_chat-messages.sql

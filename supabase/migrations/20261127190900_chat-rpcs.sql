@@ -1,0 +1,1 @@
+../../sql/chat/20261127190900_chat-rpcs.sql

@@ -1,0 +1,1 @@
+../../sql/moderation/20261127191000_moderation-reports.sql
