@@ -179,7 +179,7 @@ begin
         and f.created_at <= now() - make_interval(mins => v_session.followers_only_minutes)
     ) then
       raise exception 'Chat is for followers (of at least % minutes).', v_session.followers_only_minutes
-        using errcode = 'FOLLW', hint = 'Follow the DJ; you can chat once the minimum follow age has passed.';
+        using errcode = 'NOFLW', hint = 'Follow the DJ; you can chat once the minimum follow age has passed.';
     end if;
     if v_session.subscribers_only
       and not hidden.has_entitlement(v_uid, hidden.setting('subscriber_entitlement') #>> '{}') then

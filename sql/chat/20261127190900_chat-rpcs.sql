@@ -33,7 +33,7 @@ comment on function public.send_message(uuid, text, uuid, uuid) is
   'creates a second message (the stored one is returned). Body is trimmed, 1-500 chars; @handles are resolved '
   'and notified. Returns the message (status ''held'' if a blocked term holds it for review).\n'
   'Errors: LOGIN; ANONY guests; MSGLN empty/too long; P0002 no session; ENDED; BANND; TMOUT (details.until); '
-  'NOTIN join first; FOLLW followers-only; SUBSC subscribers-only; EMOTE emote-only; SLOWM slow mode '
+  'NOTIN join first; NOFLW followers-only; SUBSC subscribers-only; EMOTE emote-only; SLOWM slow mode '
   '(details.retry_after_seconds); RATEL too fast (details.retry_after_seconds); TERMS blocked term; '
   'IDCLS id used by another message; 22023 bad reply or missing id.\n'
   'Example: await supabase.rpc(''send_message'', { p_session_id: id, p_body: ''hi @dj_nova'', p_client_id: crypto.randomUUID() })';

@@ -147,7 +147,7 @@ set search_path = ''
 as $$
 begin
   raise exception 'The moderation log is append-only.'
-    using errcode = 'APPND', hint = 'Record a correcting action instead of editing history.';
+    using errcode = 'NOEDT', hint = 'Record a correcting action instead of editing history.';
 end
 $$;
 comment on function private.tg_moderation_log__append_only() is 'Refuses any UPDATE, DELETE or TRUNCATE of the moderation log.';

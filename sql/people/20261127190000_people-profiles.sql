@@ -261,7 +261,7 @@ begin
     v_attempt := v_attempt + 1;
     if v_attempt > 20 then
       raise exception 'Could not find a free handle for %.', v_base
-        using errcode = 'HTAKN', hint = 'Offer a more distinctive handle in the sign-up metadata.';
+        using errcode = 'TAKEN', hint = 'Offer a more distinctive handle in the sign-up metadata.';
     end if;
   end loop;
 end
@@ -303,17 +303,17 @@ begin
   if NEW.handle is distinct from OLD.handle then
     if NEW.handle !~ '^[a-z0-9_]{3,30}$' then
       raise exception 'A handle is 3 to 30 letters, digits or underscores.'
-        using errcode = 'HANDL', hint = 'Try something like dj_nova or nova_23.';
+        using errcode = 'BADHN', hint = 'Try something like dj_nova or nova_23.';
     end if;
     v_cooldown := make_interval(secs => (hidden.setting('handle_change_cooldown_seconds'))::integer);
     if OLD.handle_changed_at is not null and OLD.handle_changed_at > now() - v_cooldown then
       raise exception 'You changed your handle recently.'
-        using errcode = 'HCOOL',
+        using errcode = 'COOLD',
           detail = json_build_object('next_change_at', OLD.handle_changed_at + v_cooldown)::text,
           hint = 'You can change it again after the cooldown (see details.next_change_at).';
     end if;
     if exists (select 1 from public.profiles as p where p.handle = NEW.handle and p.id <> NEW.id) then
-      raise exception 'That handle is taken.' using errcode = 'HTAKN', hint = 'Pick another handle.';
+      raise exception 'That handle is taken.' using errcode = 'TAKEN', hint = 'Pick another handle.';
     end if;
     NEW.handle_changed_at := now();
   end if;

@@ -55,11 +55,11 @@ begin
       if v_session.visibility = 'followers' and not exists (
         select 1 from public.follows as f where f.follower_id = v_uid and f.followee_id = v_session.dj_id
       ) then
-        raise exception 'This session is for the DJ''s followers.' using errcode = 'FOLLW', hint = 'Follow the DJ to join.';
+        raise exception 'This session is for the DJ''s followers.' using errcode = 'NOFLW', hint = 'Follow the DJ to join.';
       elsif v_session.visibility = 'private' and not exists (
         select 1 from private.session_invites as i where i.session_id = p_session_id and i.code = upper(btrim(p_invite_code))
       ) then
-        raise exception 'This session is private.' using errcode = 'PRIVT', hint = 'Ask the DJ for the invite code.';
+        raise exception 'This session is private.' using errcode = 'INVIT', hint = 'Ask the DJ for the invite code.';
       end if;
     end if;
   end if;
@@ -89,8 +89,8 @@ as $$ select hidden.join_session(p_session_id, p_invite_code) $$;
 comment on function public.join_session(uuid, text) is
   E'Join (or rejoin) a scheduled or live session; idempotent. Anonymous sign-ins may join to listen. '
   'Private sessions need p_invite_code the first time. Then send heartbeat every 30 s. Returns your membership.\n'
-  'Errors: LOGIN; P0002 no such session; ENDED; BANND banned; BLOCK the DJ blocked you; FOLLW followers only; '
-  'PRIVT wrong or missing invite code.\n'
+  'Errors: LOGIN; P0002 no such session; ENDED; BANND banned; BLOCK the DJ blocked you; NOFLW followers only; '
+  'INVIT wrong or missing invite code.\n'
   'Example: const { data: me } = await supabase.rpc(''join_session'', { p_session_id: id, p_invite_code: code })';
 grant execute on function public.join_session(uuid, text) to authenticated;
 

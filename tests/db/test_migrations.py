@@ -174,7 +174,7 @@ def test_migration_names_follow_the_convention(migration: migrations.Migration) 
 
 _FORBIDDEN = re.compile(
     r"\b(create|alter|drop)\s+(or\s+replace\s+)?(table|function|view|index|type|sequence|schema|"
-    r"procedure|trigger\s+\w+\s+.*\bon)\s+(if\s+(not\s+)?exists\s+)?\"?(auth|storage|realtime)\"?\.",
+    r"procedure)\s+(if\s+(not\s+)?exists\s+)?\"?(auth|storage|realtime)\"?\.",
     re.IGNORECASE,
 )
 

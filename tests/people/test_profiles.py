@@ -80,13 +80,13 @@ def test_handles_are_normalised_and_validated(
     with as_user(db, user):
         db.execute("update public.profiles set handle = '  DJ_Lia ' where id = %s", (user.id,))
     assert handle_of(db, user) == "dj_lia"
-    for bad, code in [("no", "HANDL"), ("has space", "HANDL"), ("x" * 31, "HANDL")]:
+    for bad, code in [("no", "BADHN"), ("has space", "BADHN"), ("x" * 31, "BADHN")]:
         with pytest.raises(psycopg.Error) as caught, as_user(db, other):
             db.execute("update public.profiles set handle = %s where id = %s", (bad, other.id))
         assert caught.value.sqlstate == code
     with pytest.raises(psycopg.Error) as taken, as_user(db, other):
         db.execute("update public.profiles set handle = 'DJ_LIA' where id = %s", (other.id,))
-    assert taken.value.sqlstate == "HTAKN"
+    assert taken.value.sqlstate == "TAKEN"
 
 
 def test_handle_changes_have_a_cooldown(db: psycopg.Connection) -> None:
@@ -95,7 +95,7 @@ def test_handle_changes_have_a_cooldown(db: psycopg.Connection) -> None:
         db.execute("update public.profiles set handle = 'first_pick' where id = %s", (user.id,))
     with pytest.raises(psycopg.Error) as cooling, as_user(db, user):
         db.execute("update public.profiles set handle = 'second_pick' where id = %s", (user.id,))
-    assert cooling.value.sqlstate == "HCOOL"
+    assert cooling.value.sqlstate == "COOLD"
     assert "next_change_at" in (cooling.value.diag.message_detail or "")
     db.execute(
         "update public.profiles set handle_changed_at = now() - interval '31 days' where id = %s", (user.id,)

@@ -143,7 +143,7 @@ def test_invite_codes_are_for_the_team_and_can_be_rotated(db: psycopg.Connection
         api(listener, "get_invite_code", p_session_id=secret["id"])
     fresh = api(dj, "regenerate_invite_code", p_session_id=secret["id"])
     assert fresh != code
-    with raises_code("PRIVT"):
+    with raises_code("INVIT"):
         api(listener, "join_session", p_session_id=secret["id"], p_invite_code=code)
     other_dj = make_dj(db)
     with raises_code("STATE"):
