@@ -80,8 +80,8 @@ create function private.is_emote_only(p_body text) returns boolean
 language sql immutable
 set search_path = ''
 as $$
-  -- :emote_codes: and emoji (pictographs, symbols, flags, keycaps, joiners, variation selectors).
-  select p_body ~ ('^(\s|:[A-Za-z0-9_]{2,32}:|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF'
+  -- :emote_codes: and emoji (pictographs, symbols, flags, keycaps like 1️⃣, joiners, variation selectors).
+  select p_body ~ ('^(\s|:[A-Za-z0-9_]{2,32}:|[0-9#*]\uFE0F?\u20E3|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF'
     || '\u2190-\u21FF\u2300-\u23FF\u25A0-\u25FF\u2900-\u297F\u3030\u303D\u3297\u3299\u00A9\u00AE'
     || '\u203C\u2049\u2122\u2139\u200D\uFE0F\u20E3\U000E0020-\U000E007F])+$')
 $$;
@@ -95,7 +95,7 @@ as $$
   -- Whole words or phrases, case-insensitive: the term must not touch other letters or digits.
   select t.term, t.action from public.dj_blocked_terms as t
   where t.dj_id = p_dj_id
-    and lower(p_body) ~ ('(^|[^[:alnum:]_])' || regexp_replace(t.term, '([][.^$*+?(){}|\\-])', '\\\1', 'g')
+    and lower(p_body) ~ ('(^|[^[:alnum:]_])' || regexp_replace(t.term, '([^[:alnum:][:space:]_])', '\\\1', 'g')
       || '($|[^[:alnum:]_])')
   order by t.action = 'reject' desc, t.term
   limit 1
@@ -139,6 +139,7 @@ declare
   v_wait double precision;
   v_hit record;
 begin
+  NEW.author_id := v_uid;  -- whatever the client sent; also for a retry, which RLS checks too
   NEW.body := regexp_replace(coalesce(NEW.body, ''), '^\s+|\s+$', '', 'g');
   if char_length(NEW.body) not between 1 and 500 then
     raise exception 'A message is 1 to 500 characters.' using errcode = 'MSGLN', hint = 'Shorten it (or write something).';
@@ -219,7 +220,6 @@ begin
       NEW.held_term := v_hit.term;
     end if;
   end if;
-  NEW.author_id := v_uid;
   NEW.created_at := now();
   NEW.deleted_at := null;
   NEW.deleted_by := null;

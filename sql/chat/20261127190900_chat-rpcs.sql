@@ -86,7 +86,7 @@ declare
 begin
   perform hidden.require_user();
   update public.chat_messages as c set status = 'visible'
-  where c.id = p_message_id and c.status in ('held', 'visible')
+  where c.id = p_message_id
   returning * into v_row;
   perform hidden.require_message_change(v_row.id is not null, p_message_id);
   return v_row;

@@ -183,6 +183,9 @@ set search_path = ''
 as $$
 begin
   if TG_OP = 'INSERT' then
+    if exists (select 1 from public.dj_moderators as m where m.dj_id = NEW.dj_id and m.user_id = NEW.user_id) then
+      return NEW;  -- already a moderator: the conflict makes this a no-op, nothing to log
+    end if;
     if NEW.dj_id = NEW.user_id then
       raise exception 'You moderate your own sessions already.' using errcode = 'SELFX', hint = 'Appoint someone else.';
     end if;
@@ -248,6 +251,9 @@ begin
   end if;
   NEW.term := lower(btrim(NEW.term));
   if TG_OP = 'INSERT' then
+    if exists (select 1 from public.dj_blocked_terms as t where t.dj_id = NEW.dj_id and t.term = NEW.term) then
+      return NEW;  -- an upsert: its update path logs the change
+    end if;
     NEW.created_by := auth.uid();
     NEW.created_at := now();
   end if;

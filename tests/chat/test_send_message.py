@@ -1,0 +1,175 @@
+"""send_message: every rule of the room, idempotent retries, mentions."""
+
+from __future__ import annotations
+
+import uuid
+
+import psycopg
+import pytest
+
+from tests.chat.conftest import Room
+from tests.support.api import raises_code
+from tests.support.gotrue import create_user
+from tests.support.postgrest import as_user
+
+
+def _message_count(db: psycopg.Connection, session_id: str) -> int:
+    row = db.execute("select count(*) from public.chat_messages where session_id = %s", (session_id,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def test_a_message_is_trimmed_stored_and_returned(room: Room) -> None:
+    message = room.say(room.listener, "  hello room \n")
+    assert (message["body"], message["status"], message["author_id"]) == ("hello room", "visible", str(room.listener.id))
+
+
+def test_a_retry_with_the_same_client_id_never_duplicates(db: psycopg.Connection, room: Room) -> None:
+    client_id = str(uuid.uuid4())
+    first = room.say(room.listener, "once", p_client_id=client_id)
+    second = room.say(room.listener, "once", p_client_id=client_id)
+    assert first == second
+    assert _message_count(db, room.id) == 1
+    with raises_code("IDCLS"):
+        room.say(room.member(), "mine?", p_client_id=client_id)
+
+
+@pytest.mark.parametrize("body", ["", "   \n\t ", "x" * 501])
+def test_empty_or_long_messages_are_refused(db: psycopg.Connection, room: Room, body: str) -> None:
+    with raises_code("MSGLN"):
+        room.say(room.listener, body)
+    assert _message_count(db, room.id) == 0
+
+
+def test_exactly_500_characters_is_fine(room: Room) -> None:
+    assert len(room.say(room.listener, "é" * 500)["body"]) == 500
+
+
+def test_guests_listen_but_do_not_chat_unless_configured(db: psycopg.Connection, room: Room) -> None:
+    guest = room.member("anonymous")
+    with raises_code("ANONY"):
+        room.say(guest, "hi")
+    db.execute("update private.settings set value = 'true' where key = 'anonymous_may_chat'")
+    assert room.say(guest, "hi")["status"] == "visible"
+
+
+def test_you_must_be_in_the_room_but_the_dj_need_not_join(room: Room) -> None:
+    with raises_code("NOTIN"):
+        room.say(create_user(room.api.conn), "from outside")
+    assert room.say(room.dj, "welcome")["author_id"] == str(room.dj.id)
+
+
+def test_banned_and_timed_out_users_cannot_chat_until_it_ends(db: psycopg.Connection, room: Room) -> None:
+    quiet = room.member()
+    ban = room.api(room.dj, "ban_user", p_dj_id=str(room.dj.id), p_user_id=str(quiet.id), p_timeout_seconds=600)
+    with raises_code("TMOUT") as caught:
+        room.say(quiet, "let me talk")
+    assert "until" in (caught.value.details or "")
+    db.execute("update public.dj_bans set expires_at = now() - interval '1 second' where id = %s", (ban["id"],))
+    assert room.say(quiet, "thanks")["status"] == "visible"  # expired timeouts stop applying by themselves
+    room.api(room.dj, "ban_user", p_dj_id=str(room.dj.id), p_user_id=str(quiet.id))
+    with raises_code("BANND"):
+        room.say(quiet, "still here?")
+
+
+def test_slow_mode_spaces_messages_but_not_for_the_team(room: Room) -> None:
+    room.api(room.dj, "set_chat_settings", p_session_id=room.id, p_slow_mode_seconds=30)
+    room.say(room.listener, "one")
+    with raises_code("SLOWM") as caught:
+        room.say(room.listener, "two")
+    assert '"retry_after_seconds"' in (caught.value.details or "")
+    room.say(room.dj, "one")
+    room.say(room.dj, "two")
+
+
+def test_followers_only_needs_a_follow_old_enough(db: psycopg.Connection, room: Room) -> None:
+    room.api(room.dj, "set_chat_settings", p_session_id=room.id, p_followers_only_minutes=10)
+    with raises_code("NOFLW"):
+        room.say(room.listener, "hi")
+    room.api(room.listener, "follow", p_user_id=str(room.dj.id))
+    with raises_code("NOFLW"):
+        room.say(room.listener, "hi")
+    db.execute("update public.follows set created_at = now() - interval '11 minutes' where follower_id = %s",
+               (room.listener.id,))  # fmt: skip
+    assert room.say(room.listener, "hi")["status"] == "visible"
+
+
+def test_subscribers_only_uses_the_entitlement_seam(db: psycopg.Connection, room: Room) -> None:
+    room.api(room.dj, "set_chat_settings", p_session_id=room.id, p_subscribers_only=True)
+    with raises_code("SUBSC"):
+        room.say(room.listener, "hi")
+    db.execute(
+        "insert into public.entitlements (user_id, entitlement, source, expires_at)"
+        " values (%s, 'premium', 'revenuecat', now() + interval '1 month')",
+        (room.listener.id,),
+    )
+    assert room.say(room.listener, "hi")["status"] == "visible"
+
+
+@pytest.mark.parametrize(
+    ("body", "allowed"),
+    [("🔥🔥 :hype: 🇪🇸", True), ("👍🏽", True), ("👨‍👩‍👧", True), (":pog::pog:", True), ("nice 🔥", False), ("1️⃣", True),
+     ("fire!", False)],
+)  # fmt: skip
+def test_emote_only_accepts_emotes_and_emoji(room: Room, body: str, allowed: bool) -> None:
+    room.api(room.dj, "set_chat_settings", p_session_id=room.id, p_emote_only=True)
+    if allowed:
+        assert room.say(room.listener, body)["body"] == body
+    else:
+        with raises_code("EMOTE"):
+            room.say(room.listener, body)
+
+
+def test_the_rate_limit_allows_a_burst_then_refuses(room: Room) -> None:
+    for n in range(5):
+        room.say(room.listener, f"burst {n}")
+    with raises_code("RATEL") as caught:
+        room.say(room.listener, "one too many")
+    assert "retry_after_seconds" in (caught.value.details or "")
+
+
+def test_blocked_terms_reject_or_hold_whole_words(db: psycopg.Connection, room: Room) -> None:
+    room.api(room.dj, "add_blocked_term", p_term="Spoiler")
+    room.api(room.dj, "add_blocked_term", p_term="free tickets", p_action="hold")
+    with raises_code("TERMS"):
+        room.say(room.listener, "SPOILER: the drop is coming")
+    assert room.say(room.listener, "spoilers are fine")["status"] == "visible"  # not the whole word
+    held = room.say(room.listener, "get Free Tickets here")
+    assert (held["status"], held["held_term"]) == ("held", "free tickets")
+    other = room.member()
+    with as_user(db, other):
+        assert db.execute("select count(*) from public.chat_messages where id = %s", (held["id"],)).fetchone() == (0,)
+    approved = room.api(room.dj, "approve_message", p_message_id=held["id"])
+    assert approved["status"] == "visible"
+    with as_user(db, other):
+        assert db.execute("select count(*) from public.chat_messages where id = %s", (held["id"],)).fetchone() == (1,)
+
+
+def test_replies_stay_in_their_session(room: Room) -> None:
+    parent = room.say(room.listener, "question?")
+    reply = room.say(room.dj, "answer", p_reply_to_id=parent["id"])
+    assert reply["reply_to_id"] == parent["id"]
+    with raises_code("22023"):
+        room.say(room.dj, "answer", p_reply_to_id=str(uuid.uuid4()))
+
+
+def test_mentions_resolve_notify_and_respect_blocks(db: psycopg.Connection, room: Room) -> None:
+    friend, blocker = room.member(), room.member()
+    for user, handle in [(friend, "mention_friend"), (blocker, "mention_blocker")]:
+        db.execute("update public.profiles set handle = %s where id = %s", (handle, user.id))
+    room.api(blocker, "block_user", p_user_id=str(room.listener.id))
+    message = room.say(room.listener, "hey @Mention_Friend and @mention_blocker and @nobody_here")
+    assert message["mentions"] == [str(friend.id)]
+    rows = db.execute(
+        "select user_id, kind, payload ->> 'excerpt' from public.notifications where message_id = %s", (message["id"],)
+    ).fetchall()
+    assert rows == [(friend.id, "mention", message["body"])]
+
+
+def test_nobody_inserts_a_message_as_someone_else(db: psycopg.Connection, room: Room) -> None:
+    with as_user(db, room.listener):
+        db.execute(
+            "insert into public.chat_messages (id, session_id, body) values (%s, %s, 'direct insert')",
+            (uuid.uuid4(), room.id),
+        )
+        author = db.execute("select author_id from public.chat_messages where body = 'direct insert'").fetchone()
+    assert author == (room.listener.id,)  # the trigger stamps the caller, whatever the client sent
