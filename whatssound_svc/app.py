@@ -10,9 +10,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 
-from whatssound_svc import __version__, health
+from whatssound_svc import __version__, health, periodic
 from whatssound_svc.db import make_pool
 from whatssound_svc.logs import request_id_var
+from whatssound_svc.periodic import maintenance_tasks
 from whatssound_svc.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -29,9 +30,11 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Do not wait for the database: /healthz must answer even while it is down.
         await pool.open(wait=False)
+        tasks = maintenance_tasks(settings.presence_refresh_interval_s) if settings.periodic_tasks else []
         logger.info("service started", extra={"version": __version__, "env": settings.environment})
         try:
-            yield
+            async with periodic.running(pool, tasks):
+                yield
         finally:
             await pool.close()
             logger.info("service stopped")

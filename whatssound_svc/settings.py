@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     shutdown_grace_s: float = Field(
         default=10.0, ge=0, description="How long in-flight requests may finish on SIGTERM."
     )
+    periodic_tasks: bool = Field(
+        default=True, description="Run periodic maintenance (presence refresh) in this process."
+    )
+    presence_refresh_interval_s: float = Field(
+        default=5.0, gt=0, description="How often listener counts are refreshed from heartbeats."
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

@@ -298,12 +298,12 @@ create trigger _200_moderate before update on public.chat_messages
 create policy "The room reads its chat, minus what the reader must not see" on public.chat_messages
   for select to authenticated using (
     (
-      session_id = any (array(select hidden.my_room_ids()))
+      session_id = any(array(select hidden.my_room_ids()))
       and (
         status = 'visible' or author_id = (select auth.uid())
-        or session_id = any (array(select hidden.my_moderated_room_ids()))
+        or session_id = any(array(select hidden.my_moderated_room_ids()))
       )
-      and coalesce(author_id <> all (array(select hidden.my_block_peers())), true)
+      and coalesce(author_id <> all(array(select hidden.my_block_peers())), true)
     )
     or (select hidden.is_staff())
   );
@@ -311,8 +311,8 @@ create policy "Users send as themselves" on public.chat_messages
   for insert to authenticated with check (author_id = (select auth.uid()));
 create policy "Authors and moderators delete or approve" on public.chat_messages
   for update to authenticated
-  using (author_id = (select auth.uid()) or session_id = any (array(select hidden.my_moderated_room_ids())))
-  with check (author_id = (select auth.uid()) or session_id = any (array(select hidden.my_moderated_room_ids())));
+  using (author_id = (select auth.uid()) or session_id = any(array(select hidden.my_moderated_room_ids())))
+  with check (author_id = (select auth.uid()) or session_id = any(array(select hidden.my_moderated_room_ids())));
 grant select on public.chat_messages to authenticated;
 grant insert (id, session_id, body, reply_to_id) on public.chat_messages to authenticated;
 grant update (status, delete_reason) on public.chat_messages to authenticated;

@@ -186,7 +186,7 @@ grant execute on function hidden.take_token(uuid, text, integer, double precisio
 create policy "Moderation log is visible to the channel's team, the target and staff" on public.moderation_log
   for select to authenticated using (
     dj_id = (select auth.uid())
-    or dj_id = any (array(select hidden.my_moderated_dj_ids()))
+    or dj_id = any(array(select hidden.my_moderated_dj_ids()))
     or target_user_id = (select auth.uid())
     or (select hidden.is_staff())
   );

@@ -57,21 +57,21 @@ alter table public.dj_bans enable row level security;
 create policy "Bans are visible to the channel's team, the user and staff" on public.dj_bans
   for select to authenticated using (
     dj_id = (select auth.uid()) or user_id = (select auth.uid())
-    or dj_id = any (array(select hidden.my_moderated_dj_ids())) or (select hidden.is_staff())
+    or dj_id = any(array(select hidden.my_moderated_dj_ids())) or (select hidden.is_staff())
   );
 create policy "The channel's team issues bans" on public.dj_bans
   for insert to authenticated with check (
-    dj_id = (select auth.uid()) or dj_id = any (array(select hidden.my_moderated_dj_ids()))
+    dj_id = (select auth.uid()) or dj_id = any(array(select hidden.my_moderated_dj_ids()))
     or (select hidden.is_staff())
   );
 create policy "The channel's team lifts bans" on public.dj_bans
   for update to authenticated
   using (
-    dj_id = (select auth.uid()) or dj_id = any (array(select hidden.my_moderated_dj_ids()))
+    dj_id = (select auth.uid()) or dj_id = any(array(select hidden.my_moderated_dj_ids()))
     or (select hidden.is_staff())
   )
   with check (
-    dj_id = (select auth.uid()) or dj_id = any (array(select hidden.my_moderated_dj_ids()))
+    dj_id = (select auth.uid()) or dj_id = any(array(select hidden.my_moderated_dj_ids()))
     or (select hidden.is_staff())
   );
 grant select on public.dj_bans to authenticated;
@@ -233,8 +233,8 @@ create index dj_blocked_terms_created_by_idx on public.dj_blocked_terms (created
 alter table public.dj_blocked_terms enable row level security;
 create policy "The channel's team manages blocked terms" on public.dj_blocked_terms
   for all to authenticated
-  using (dj_id = (select auth.uid()) or dj_id = any (array(select hidden.my_moderated_dj_ids())))
-  with check (dj_id = (select auth.uid()) or dj_id = any (array(select hidden.my_moderated_dj_ids())));
+  using (dj_id = (select auth.uid()) or dj_id = any(array(select hidden.my_moderated_dj_ids())))
+  with check (dj_id = (select auth.uid()) or dj_id = any(array(select hidden.my_moderated_dj_ids())));
 grant select, delete on public.dj_blocked_terms to authenticated;
 grant insert (dj_id, term, action) on public.dj_blocked_terms to authenticated;
 grant update (action) on public.dj_blocked_terms to authenticated;

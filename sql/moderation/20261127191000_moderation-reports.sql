@@ -106,7 +106,8 @@ end
 $$;
 comment on function hidden.report_content(public.report_target, uuid, public.report_reason, text) is
   'Implementation of public.report_content (staff-only table, so a definer).';
-grant execute on function hidden.report_content(public.report_target, uuid, public.report_reason, text) to authenticated;
+grant execute on function hidden.report_content(public.report_target, uuid, public.report_reason, text)
+  to authenticated;
 
 create function public.report_content(
   p_target_kind public.report_target, p_target_id uuid, p_reason public.report_reason, p_details text default ''
@@ -118,7 +119,8 @@ comment on function public.report_content(public.report_target, uuid, public.rep
   E'Report a message, user or session to WhatsSound staff. Idempotent while the report is open. Returns the report id.\n'
   'Errors: LOGIN; P0002 nothing there; RATEL too many reports (details.retry_after_seconds).\n'
   'Example: await supabase.rpc(''report_content'', { p_target_kind: ''message'', p_target_id: msgId, p_reason: ''spam'' })';
-grant execute on function public.report_content(public.report_target, uuid, public.report_reason, text) to authenticated;
+grant execute on function public.report_content(public.report_target, uuid, public.report_reason, text)
+  to authenticated;
 
 create function private.tg_reports__resolve() returns trigger
 language plpgsql security definer

@@ -216,22 +216,22 @@ create policy "Users see sessions they may join, host or moderate" on public.dj_
   for select to authenticated using (
     dj_id = (select auth.uid())
     or (
-      dj_id <> all (array(select hidden.my_blockers()))
+      dj_id <> all(array(select hidden.my_blockers()))
       and (
         visibility = 'public'
-        or (visibility = 'followers' and dj_id = any (array(select hidden.my_followed_ids())))
-        or id = any (array(select hidden.my_room_ids()))
+        or (visibility = 'followers' and dj_id = any(array(select hidden.my_followed_ids())))
+        or id = any(array(select hidden.my_room_ids()))
       )
     )
-    or dj_id = any (array(select hidden.my_moderated_dj_ids()))
+    or dj_id = any(array(select hidden.my_moderated_dj_ids()))
     or (select hidden.is_staff())
   );
 create policy "DJs create their own sessions" on public.dj_sessions
   for insert to authenticated with check (dj_id = (select auth.uid()));
 create policy "DJs and their moderators update sessions" on public.dj_sessions
   for update to authenticated
-  using (dj_id = (select auth.uid()) or dj_id = any (array(select hidden.my_moderated_dj_ids())))
-  with check (dj_id = (select auth.uid()) or dj_id = any (array(select hidden.my_moderated_dj_ids())));
+  using (dj_id = (select auth.uid()) or dj_id = any(array(select hidden.my_moderated_dj_ids())))
+  with check (dj_id = (select auth.uid()) or dj_id = any(array(select hidden.my_moderated_dj_ids())));
 grant select on public.dj_sessions to anon, authenticated;
 grant insert (
   dj_id, title, description, genre_tags, cover_url, visibility, status, scheduled_for,
@@ -251,8 +251,8 @@ grant select on public.dj_moderators to authenticated;
 create policy "Members are visible to the room" on public.session_members
   for select to authenticated using (
     (
-      session_id = any (array(select hidden.my_room_ids()))
-      and user_id <> all (array(select hidden.my_block_peers()))
+      session_id = any(array(select hidden.my_room_ids()))
+      and user_id <> all(array(select hidden.my_block_peers()))
     )
     or (select hidden.is_staff())
   );

@@ -96,8 +96,9 @@ comment on function public.create_session(text, text, text[], public.session_vis
   'get an invite code (get_invite_code). Returns the session.\n'
   'Errors: LOGIN; ANONY guests; DJONL not a DJ; LIVE1 already live; 22023 invalid details.\n'
   'Example: await supabase.rpc(''create_session'', { p_title: ''Friday house'', p_genre_tags: [''house''], p_start_now: true })';
-grant execute on function public.create_session(text, text, text[], public.session_visibility, timestamptz, boolean, text)
-  to authenticated;
+grant execute on function public.create_session(
+  text, text, text[], public.session_visibility, timestamptz, boolean, text
+) to authenticated;
 
 create function public.go_live(p_session_id uuid) returns public.dj_sessions
 language plpgsql volatile
@@ -258,7 +259,7 @@ create type public.directory_entry as (
   dj_display_name text,
   dj_avatar_url text,
   title text,
-  genre_tags text[],
+  genre_tags text [],
   cover_url text,
   visibility public.session_visibility,
   status public.session_status,

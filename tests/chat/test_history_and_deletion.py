@@ -25,7 +25,9 @@ def test_history_pages_newest_first_without_gaps(room: Room) -> None:
     seen: list[str] = []
     last = None
     while True:
-        args = {"p_limit": 5} | ({"p_before_created_at": last["created_at"], "p_before_id": last["id"]} if last else {})
+        args = {"p_limit": 5} | (
+            {"p_before_created_at": last["created_at"], "p_before_id": last["id"]} if last else {}
+        )
         page = _history(room, room.listener, **args)
         if not page:
             break
@@ -56,8 +58,14 @@ def test_authors_delete_their_own_and_others_cannot(room: Room) -> None:
     with raises_code("42501", status=403):
         room.api(other, "delete_message", p_message_id=mine["id"])
     deleted = room.api(room.listener, "delete_message", p_message_id=mine["id"])
-    assert (deleted["status"], deleted["deleted_by"], deleted["delete_reason"]) == ("deleted", str(room.listener.id), None)
-    assert room.api(room.listener, "delete_message", p_message_id=mine["id"])["status"] == "deleted"  # idempotent
+    assert (deleted["status"], deleted["deleted_by"], deleted["delete_reason"]) == (
+        "deleted",
+        str(room.listener.id),
+        None,
+    )
+    assert (
+        room.api(room.listener, "delete_message", p_message_id=mine["id"])["status"] == "deleted"
+    )  # idempotent
     assert _history(room, other) == []
     with raises_code("P0002", status=404):
         room.api(other, "delete_message", p_message_id=str(uuid.uuid4()))
@@ -84,7 +92,12 @@ def test_clear_user_messages_and_approving_a_deleted_one(room: Room) -> None:
     for n in range(3):
         room.say(spammer, f"buy now {n}")
     room.say(room.listener, "normal")
-    assert room.api(room.dj, "clear_user_messages", p_session_id=room.id, p_user_id=str(spammer.id), p_reason="spam") == 3
+    assert (
+        room.api(
+            room.dj, "clear_user_messages", p_session_id=room.id, p_user_id=str(spammer.id), p_reason="spam"
+        )
+        == 3
+    )
     assert [m["body"] for m in _history(room, room.listener)] == ["normal"]
     with raises_code("42501"):
         room.api(room.listener, "clear_user_messages", p_session_id=room.id, p_user_id=str(spammer.id))

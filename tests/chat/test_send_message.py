@@ -14,13 +14,19 @@ from tests.support.postgrest import as_user
 
 
 def _message_count(db: psycopg.Connection, session_id: str) -> int:
-    row = db.execute("select count(*) from public.chat_messages where session_id = %s", (session_id,)).fetchone()
+    row = db.execute(
+        "select count(*) from public.chat_messages where session_id = %s", (session_id,)
+    ).fetchone()
     return int(row[0]) if row else 0
 
 
 def test_a_message_is_trimmed_stored_and_returned(room: Room) -> None:
     message = room.say(room.listener, "  hello room \n")
-    assert (message["body"], message["status"], message["author_id"]) == ("hello room", "visible", str(room.listener.id))
+    assert (message["body"], message["status"], message["author_id"]) == (
+        "hello room",
+        "visible",
+        str(room.listener.id),
+    )
 
 
 def test_a_retry_with_the_same_client_id_never_duplicates(db: psycopg.Connection, room: Room) -> None:
@@ -60,11 +66,15 @@ def test_you_must_be_in_the_room_but_the_dj_need_not_join(room: Room) -> None:
 
 def test_banned_and_timed_out_users_cannot_chat_until_it_ends(db: psycopg.Connection, room: Room) -> None:
     quiet = room.member()
-    ban = room.api(room.dj, "ban_user", p_dj_id=str(room.dj.id), p_user_id=str(quiet.id), p_timeout_seconds=600)
+    ban = room.api(
+        room.dj, "ban_user", p_dj_id=str(room.dj.id), p_user_id=str(quiet.id), p_timeout_seconds=600
+    )
     with raises_code("TMOUT") as caught:
         room.say(quiet, "let me talk")
     assert "until" in (caught.value.details or "")
-    db.execute("update public.dj_bans set expires_at = now() - interval '1 second' where id = %s", (ban["id"],))
+    db.execute(
+        "update public.dj_bans set expires_at = now() - interval '1 second' where id = %s", (ban["id"],)
+    )
     assert room.say(quiet, "thanks")["status"] == "visible"  # expired timeouts stop applying by themselves
     room.api(room.dj, "ban_user", p_dj_id=str(room.dj.id), p_user_id=str(quiet.id))
     with raises_code("BANND"):
@@ -137,11 +147,15 @@ def test_blocked_terms_reject_or_hold_whole_words(db: psycopg.Connection, room: 
     assert (held["status"], held["held_term"]) == ("held", "free tickets")
     other = room.member()
     with as_user(db, other):
-        assert db.execute("select count(*) from public.chat_messages where id = %s", (held["id"],)).fetchone() == (0,)
+        assert db.execute(
+            "select count(*) from public.chat_messages where id = %s", (held["id"],)
+        ).fetchone() == (0,)
     approved = room.api(room.dj, "approve_message", p_message_id=held["id"])
     assert approved["status"] == "visible"
     with as_user(db, other):
-        assert db.execute("select count(*) from public.chat_messages where id = %s", (held["id"],)).fetchone() == (1,)
+        assert db.execute(
+            "select count(*) from public.chat_messages where id = %s", (held["id"],)
+        ).fetchone() == (1,)
 
 
 def test_replies_stay_in_their_session(room: Room) -> None:
@@ -160,7 +174,8 @@ def test_mentions_resolve_notify_and_respect_blocks(db: psycopg.Connection, room
     message = room.say(room.listener, "hey @Mention_Friend and @mention_blocker and @nobody_here")
     assert message["mentions"] == [str(friend.id)]
     rows = db.execute(
-        "select user_id, kind, payload ->> 'excerpt' from public.notifications where message_id = %s", (message["id"],)
+        "select user_id, kind, payload ->> 'excerpt' from public.notifications where message_id = %s",
+        (message["id"],),
     ).fetchall()
     assert rows == [(friend.id, "mention", message["body"])]
 
@@ -171,5 +186,7 @@ def test_nobody_inserts_a_message_as_someone_else(db: psycopg.Connection, room: 
             "insert into public.chat_messages (id, session_id, body) values (%s, %s, 'direct insert')",
             (uuid.uuid4(), room.id),
         )
-        author = db.execute("select author_id from public.chat_messages where body = 'direct insert'").fetchone()
+        author = db.execute(
+            "select author_id from public.chat_messages where body = 'direct insert'"
+        ).fetchone()
     assert author == (room.listener.id,)  # the trigger stamps the caller, whatever the client sent

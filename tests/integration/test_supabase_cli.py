@@ -11,11 +11,13 @@ import os
 import re
 import shutil
 import subprocess
+import uuid
 from pathlib import Path
 
+import psycopg
 import pytest
 
-from whatssound_svc import migrations, paths
+from whatssound_svc import migrations, paths, shim
 
 pytestmark = [pytest.mark.node, pytest.mark.slow]
 SUPABASE = paths.REPO_ROOT / "tools" / "node_modules" / ".bin" / "supabase"
@@ -126,18 +128,23 @@ def test_cli_refuses_after_an_sql_error_we_left_no_partial_state(fresh_db, proje
         assert conn.execute("select to_regclass('public.half')").fetchone() == (None,)
 
 
-def test_the_repository_migrations_apply_with_the_cli(fresh_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_repository_migrations_apply_with_the_cli(pg_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Our own migrations (symlinks into sql/) are read and applied by the CLI unchanged."""
     (tmp_path / "supabase").mkdir()
     shutil.copy(paths.SUPABASE_DIR / "config.toml", tmp_path / "supabase" / "config.toml")
     (tmp_path / "supabase" / "migrations").symlink_to(paths.MIGRATIONS_DIR)
-    with fresh_db.connect("postgres") as conn:
-        conn.execute("drop schema hidden cascade; drop schema private cascade")
-        conn.execute("drop schema supabase_migrations cascade")
-    pushed = _cli(tmp_path, "db", "push", "--db-url", fresh_db.url() + "?sslmode=disable", "--yes")
-    assert pushed.returncode == 0, pushed.stderr
-    with fresh_db.connect("postgres") as conn:
-        applied = migrations.applied_migrations(conn)
-        local = migrations.local_migrations(paths.MIGRATIONS_DIR)
-        assert sorted(applied) == [m.version for m in local]
-        assert migrations.edited_migrations(local, applied) == []
+    name = f"ws_cli_{uuid.uuid4().hex[:8]}"
+    pg_server.create_database(name)
+    try:
+        with psycopg.connect(pg_server.admin_url_for(name), autocommit=True) as admin:
+            shim.apply(admin)
+        url = pg_server.url("postgres", name)
+        pushed = _cli(tmp_path, "db", "push", "--db-url", url + "?sslmode=disable", "--yes")
+        assert pushed.returncode == 0, pushed.stderr
+        with psycopg.connect(url) as conn:
+            applied = migrations.applied_migrations(conn)
+            local = migrations.local_migrations(paths.MIGRATIONS_DIR)
+            assert sorted(applied) == [m.version for m in local]
+            assert migrations.edited_migrations(local, applied) == []
+    finally:
+        pg_server.drop_database(name)

@@ -88,5 +88,7 @@ def test_blocked_terms_are_managed_by_the_team(db: psycopg.Connection, api: Api)
         (dj.id,),
     ).fetchall()
     assert logged == [
-        ("add_blocked_term", None, "reject"), ("add_blocked_term", "reject", "hold"), ("remove_blocked_term", "hold", None)
+        ("add_blocked_term", None, "reject"),
+        ("add_blocked_term", "reject", "hold"),
+        ("remove_blocked_term", "hold", None),
     ]

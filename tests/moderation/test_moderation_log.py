@@ -30,7 +30,11 @@ def test_entries_chain_and_verify(db: psycopg.Connection, api: Api) -> None:
     assert [r[1] for r in rows] == ["ban", "unban"] * 3
     assert all(r[2] == dj.id and r[3] == user.id for r in rows)
     assert [r[4] for r in rows] == [True] + [False] * 5
-    assert api(dj, "verify_moderation_log", p_dj_id=str(dj.id)) == {"ok": True, "entries": 6, "first_bad_seq": None}
+    assert api(dj, "verify_moderation_log", p_dj_id=str(dj.id)) == {
+        "ok": True,
+        "entries": 6,
+        "first_bad_seq": None,
+    }
 
 
 def test_the_log_refuses_edits_even_from_the_owner(db: psycopg.Connection, api: Api) -> None:
@@ -48,10 +52,17 @@ def test_tampering_is_detected(db: psycopg.Connection, api: Api) -> None:
     _ban_and_lift(api, dj, user, 2)
     db.execute("set local role supabase_admin")  # a superuser bypassing the trigger, as an attacker would
     db.execute("alter table public.moderation_log disable trigger _100_append_only")
-    db.execute("update public.moderation_log set reason = 'nothing happened' where chain_id = %s and seq = 2", (dj.id,))
+    db.execute(
+        "update public.moderation_log set reason = 'nothing happened' where chain_id = %s and seq = 2",
+        (dj.id,),
+    )
     db.execute("alter table public.moderation_log enable trigger _100_append_only")
     db.execute("set local role postgres")
-    assert api(dj, "verify_moderation_log", p_dj_id=str(dj.id)) == {"ok": False, "entries": 2, "first_bad_seq": 2}
+    assert api(dj, "verify_moderation_log", p_dj_id=str(dj.id)) == {
+        "ok": False,
+        "entries": 2,
+        "first_bad_seq": 2,
+    }
 
 
 def test_only_the_channel_team_verifies_and_reads_it(db: psycopg.Connection, api: Api) -> None:

@@ -16,9 +16,12 @@ def _refresh(db: psycopg.Connection) -> int:
 
 
 def _counts(db: psycopg.Connection, session_id: str) -> tuple:
-    return db.execute(
-        "select listener_count, peak_listener_count from public.dj_sessions where id = %s", (session_id,)
-    ).fetchone() or ()
+    return (
+        db.execute(
+            "select listener_count, peak_listener_count from public.dj_sessions where id = %s", (session_id,)
+        ).fetchone()
+        or ()
+    )
 
 
 def test_join_is_idempotent_and_open_to_guests(db: psycopg.Connection, api: Api) -> None:

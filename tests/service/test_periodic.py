@@ -1,0 +1,53 @@
+"""The service refreshes listener counts on its own, one instance at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import psycopg
+from fastapi.testclient import TestClient
+from psycopg_pool import AsyncConnectionPool
+from pydantic import SecretStr
+
+from tests.support.api import Api, make_dj, make_session
+from tests.support.gotrue import create_user
+from whatssound_svc.app import create_app
+from whatssound_svc.periodic import PeriodicTask, run_once
+from whatssound_svc.settings import Settings
+
+
+def test_a_running_service_drops_stale_listeners_and_updates_counts(fresh_db) -> None:  # type: ignore[no-untyped-def]
+    with fresh_db.connect("supabase_admin") as setup:
+        setup.execute("set role postgres")
+        api = Api(setup)
+        session = make_session(api, make_dj(setup))
+        for _ in range(3):
+            api(create_user(setup), "join_session", p_session_id=session["id"])
+        setup.execute("update public.session_members set last_seen_at = now() - interval '10 minutes'"
+                      " where user_id in (select user_id from public.session_members limit 1)")  # fmt: skip
+    settings = Settings(database_url=SecretStr(fresh_db.url()), presence_refresh_interval_s=0.1)
+    with TestClient(create_app(settings)):
+        deadline = time.monotonic() + 20
+        count = None
+        while time.monotonic() < deadline:
+            with fresh_db.connect() as conn:
+                count = conn.execute(
+                    "select listener_count from public.dj_sessions where id = %s", (session["id"],)
+                ).fetchone()
+            if count == (2,):
+                break
+            time.sleep(0.1)
+    assert count == (2,)
+
+
+def test_only_one_instance_runs_a_task_at_a_time(fresh_db) -> None:  # type: ignore[no-untyped-def]
+    task = PeriodicTask("slow", "select pg_sleep(0.5)", 1.0)
+
+    async def race() -> list[bool]:
+        async with AsyncConnectionPool(fresh_db.url(), min_size=2, max_size=2, open=False) as pool:
+            return list(await asyncio.gather(run_once(pool, task), run_once(pool, task)))
+
+    assert sorted(asyncio.run(race())) == [False, True]
+    with psycopg.connect(fresh_db.url()) as conn:  # nothing left locked
+        assert conn.execute("select count(*) from pg_locks where locktype = 'advisory'").fetchone() == (0,)
