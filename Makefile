@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := tools/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help install tools dev serve test pytest lint fmt db-push db-status db-reset clean
+.PHONY: help install tools dev serve test pytest lint fmt db-push db-status db-reset bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ db-status: $(STAMP) ## Compare local migrations with the database's ledger
 
 db-reset: $(STAMP) ## Rebuild the local database from scratch (shim, migrations, seed)
 	$(BIN)/whatssound db reset --yes
+
+bench: $(STAMP) ## Run the benchmarks (several minutes); results go to docs/benchmarks.md
+	$(BIN)/python -m bench $(ARGS)
 
 clean: ## Stop the local database and delete .local/ (all local data)
 	-$(BIN)/whatssound pg stop

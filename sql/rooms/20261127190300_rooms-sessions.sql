@@ -118,7 +118,6 @@ create table public.session_members (
   joined_at timestamptz not null default now(),
   last_seen_at timestamptz not null default now(),
   left_at timestamptz,
-  last_message_at timestamptz,
   primary key (session_id, user_id)
 ) with (fillfactor = 80);  -- heartbeats update last_seen_at in place (HOT)
 comment on table public.session_members is
@@ -129,7 +128,6 @@ comment on column public.session_members.role is 'dj, cohost, moderator or liste
 comment on column public.session_members.joined_at is 'Latest (re)join.';
 comment on column public.session_members.last_seen_at is 'Latest heartbeat; stale members are dropped.';
 comment on column public.session_members.left_at is 'When they left, were dropped as stale, or were removed; NULL while present.';
-comment on column public.session_members.last_message_at is 'Their latest chat message here (slow mode).';
 create index session_members_present_idx on public.session_members (session_id) where left_at is null;
 create index session_members_user_idx on public.session_members (user_id);
 alter table public.session_members enable row level security;
@@ -158,11 +156,14 @@ create function hidden.my_room_ids() returns setof uuid
 language sql stable security definer
 set search_path = ''
 as $$
+  -- Three index lookups (no OR across tables: that would scan every session).
   select m.session_id from public.session_members as m where m.user_id = auth.uid()
   union
-  select s.id from public.dj_sessions as s
-  where s.dj_id = auth.uid()
-    or s.dj_id in (select d.dj_id from public.dj_moderators as d where d.user_id = auth.uid())
+  select s.id from public.dj_sessions as s where s.dj_id = auth.uid()
+  union
+  select s.id from public.dj_moderators as d
+  join public.dj_sessions as s on s.dj_id = d.dj_id
+  where d.user_id = auth.uid()
 $$;
 comment on function hidden.my_room_ids() is
   'Sessions the caller is or was a member of, hosts, or moderates: whose members and chat they may read.';

@@ -31,49 +31,69 @@ set search_path = ''
 as $$
 declare
   v_uid uuid := hidden.require_user();
-  v_session public.dj_sessions;
-  v_role public.member_role;
+  v_ctx record;
   v_member public.session_members;
 begin
-  select * into v_session from public.dj_sessions as s where s.id = p_session_id;
-  if v_session is null then
+  -- Presence is ephemeral (a lost join is redone by the next heartbeat): commit asynchronously.
+  perform set_config('synchronous_commit', 'off', true);
+  -- Everything the join rules need in one round trip (reconnect storms hit this hard).
+  select s as session,
+    exists (
+      select 1 from public.dj_bans as b
+      where b.dj_id = s.dj_id and b.user_id = v_uid and b.kind = 'ban' and b.revoked_at is null
+    ) as banned,
+    (
+      select max(b.expires_at) from public.dj_bans as b
+      where b.dj_id = s.dj_id and b.user_id = v_uid and b.kind = 'timeout' and b.revoked_at is null
+        and b.expires_at > now()
+    ) as timeout_until,
+    exists (select 1 from public.blocks as k where k.blocker_id = s.dj_id and k.blocked_id = v_uid) as blocked,
+    exists (select 1 from public.follows as f where f.follower_id = v_uid and f.followee_id = s.dj_id) as follows,
+    exists (select 1 from public.dj_moderators as d where d.dj_id = s.dj_id and d.user_id = v_uid)
+      or exists (select 1 from private.staff as t where t.user_id = v_uid) as team,
+    exists (
+      select 1 from private.session_invites as i where i.session_id = s.id and i.code = upper(btrim(p_invite_code))
+    ) as invited,
+    (select m from public.session_members as m where m.session_id = s.id and m.user_id = v_uid) as member
+  into v_ctx
+  from public.dj_sessions as s
+  where s.id = p_session_id;
+  if v_ctx is null then
     raise exception 'No such session.' using errcode = 'P0002', hint = 'Check the session id.';
-  end if;
-  if v_session.status = 'ended' then
+  elsif (v_ctx.session).status = 'ended' then
     raise exception 'This session has ended.' using errcode = 'ENDED', hint = 'Find a live one in the directory.';
   end if;
-  if v_uid <> v_session.dj_id then
-    if hidden.is_banned(v_session.dj_id, v_uid) then
+  v_member := v_ctx.member;
+  if v_uid <> (v_ctx.session).dj_id then
+    if v_ctx.banned then
       raise exception 'You are banned from this DJ''s sessions.' using errcode = 'BANND', hint = 'Contact the DJ to appeal.';
-    end if;
-    if exists (select 1 from public.blocks as b where b.blocker_id = v_session.dj_id and b.blocked_id = v_uid) then
+    elsif v_ctx.blocked then
       raise exception 'You cannot join this session.' using errcode = 'BLOCK', hint = 'The DJ has restricted who can join.';
     end if;
-    if not exists (  -- already a member (e.g. joined with the code before): no re-check
-      select 1 from public.session_members as m where m.session_id = p_session_id and m.user_id = v_uid
-    ) and not hidden.can_moderate_dj(v_session.dj_id) then
-      if v_session.visibility = 'followers' and not exists (
-        select 1 from public.follows as f where f.follower_id = v_uid and f.followee_id = v_session.dj_id
-      ) then
+    if v_member.session_id is null and not v_ctx.team then  -- members rejoin without a re-check
+      if (v_ctx.session).visibility = 'followers' and not v_ctx.follows then
         raise exception 'This session is for the DJ''s followers.' using errcode = 'NOFLW', hint = 'Follow the DJ to join.';
-      elsif v_session.visibility = 'private' and not exists (
-        select 1 from private.session_invites as i where i.session_id = p_session_id and i.code = upper(btrim(p_invite_code))
-      ) then
+      elsif (v_ctx.session).visibility = 'private' and not v_ctx.invited then
         raise exception 'This session is private.' using errcode = 'INVIT', hint = 'Ask the DJ for the invite code.';
       end if;
     end if;
   end if;
-  v_role := case hidden.session_authority(p_session_id, v_uid)
-    when 'dj' then 'dj' when 'moderator' then 'moderator' else 'listener' end::public.member_role;
-  insert into public.session_members as m (session_id, user_id, role)
-  values (p_session_id, v_uid, v_role)
-  on conflict (session_id, user_id) do update
-    set left_at = null, last_seen_at = now(),
-      joined_at = case when m.left_at is null then m.joined_at else now() end,
-      role = case when m.role = 'cohost' and m.left_at is null then m.role else excluded.role end
-  returning * into v_member;
-  return (v_member.session_id, v_uid, v_member.role, v_member.joined_at, v_session.status,
-    v_session.listener_count, hidden.timeout_until(v_session.dj_id, v_uid))::public.membership;
+  -- Already present and seen recently (a reconnect): nothing to write.
+  if v_member.left_at is not null or v_member.session_id is null or v_member.last_seen_at < now() - interval '15 seconds' then
+    insert into public.session_members as m (session_id, user_id, role)
+    values (p_session_id, v_uid, case
+      when v_uid = (v_ctx.session).dj_id then 'dj'
+      when exists (select 1 from public.dj_moderators as d where d.dj_id = (v_ctx.session).dj_id and d.user_id = v_uid)
+        then 'moderator'
+      else 'listener' end::public.member_role)
+    on conflict (session_id, user_id) do update
+      set left_at = null, last_seen_at = now(),
+        joined_at = case when m.left_at is null then m.joined_at else now() end,
+        role = case when m.role = 'cohost' and m.left_at is null then m.role else excluded.role end
+    returning * into v_member;
+  end if;
+  return (v_member.session_id, v_uid, v_member.role, v_member.joined_at, (v_ctx.session).status,
+    (v_ctx.session).listener_count, v_ctx.timeout_until)::public.membership;
 end
 $$;
 comment on function hidden.join_session(uuid, text) is 'Implementation of public.join_session (reads the private invite code).';
@@ -121,6 +141,7 @@ begin
     -- Dropped as stale (a flaky network) or never joined: rejoin, with every join check.
     return hidden.join_session(p_session_id, null);
   end if;
+  perform set_config('synchronous_commit', 'off', true);  -- presence is ephemeral
   perform hidden.touch_membership(p_session_id, v_uid);
   return v_result;
 end

@@ -8,9 +8,9 @@ import psycopg
 import pytest
 
 from tests.chat.conftest import Room
-from tests.support.api import raises_code
+from tests.support.api import Api, make_dj, make_session, raises_code
 from tests.support.gotrue import create_user
-from tests.support.postgrest import as_user
+from tests.support.postgrest import as_user, rpc
 
 
 def _message_count(db: psycopg.Connection, session_id: str) -> int:
@@ -190,3 +190,31 @@ def test_nobody_inserts_a_message_as_someone_else(db: psycopg.Connection, room: 
             "select author_id from public.chat_messages where body = 'direct insert'"
         ).fetchone()
     assert author == (room.listener.id,)  # the trigger stamps the caller, whatever the client sent
+
+
+def test_a_deleted_session_takes_its_chat_with_it(db: psycopg.Connection, room: Room) -> None:
+    room.say(room.listener, "soon gone")
+    db.execute("delete from public.dj_sessions where id = %s", (room.id,))
+    assert _message_count(db, room.id) == 0
+
+
+def test_messages_to_a_missing_session_are_refused(room: Room) -> None:
+    with raises_code("P0002", status=404):
+        room.api(room.listener, "send_message", p_session_id=str(uuid.uuid4()), p_body="hello?",
+                 p_client_id=str(uuid.uuid4()))  # fmt: skip
+
+
+def test_chat_commits_asynchronously_and_only_for_that_transaction(fresh_db) -> None:  # type: ignore[no-untyped-def]
+    with fresh_db.connect("supabase_admin") as setup:
+        setup.execute("set role postgres")
+        room_api = Api(setup)
+        session = make_session(room_api, make_dj(setup))
+        listener = create_user(setup)
+        room_api(listener, "join_session", p_session_id=session["id"])
+    with fresh_db.connect("authenticator") as conn:
+        conn.execute("set synchronous_commit = on")  # the production default (tests run with it off)
+        with conn.transaction():
+            rpc(conn, listener.identity(), "send_message",
+                {"p_session_id": session["id"], "p_body": "fast path", "p_client_id": str(uuid.uuid4())})  # fmt: skip
+            assert conn.execute("show synchronous_commit").fetchone() == ("off",)
+        assert conn.execute("show synchronous_commit").fetchone() == ("on",)
