@@ -1,59 +1,72 @@
 """`python -m bench` (`make bench`): run the benchmark suites on a fresh local cluster.
 
-Options: --suite NAME (repeatable; default all), --seconds N per measurement, --quick (short
-runs at one rate, for checking the harness). Results go to docs/benchmarks.md and docs/bench/.
+Options: --suite NAME (repeatable; default all), --seconds N per measurement, --rates R,R,...,
+--quick (short runs at 1,000/s, for checking the harness). Results: docs/benchmarks.md, docs/bench/.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+from types import ModuleType
 
 import psycopg
 
-from bench import report, rooms
+from bench import queue, report, rooms
+from bench.harness import Result, run_pgbench
 from whatssound_svc.bootstrap import bootstrap
 from whatssound_svc.localpg import LocalCluster
 
-TARGET_P95_MS = 5.0
-MAX_RATIO = 3.0
+SUITES: dict[str, ModuleType] = {"rooms": rooms, "queue": queue}
+DEFAULT_RATES = [500, 750, 1000, 1500, 2000]
 
 
-def _rooms(cluster: LocalCluster, args: argparse.Namespace) -> None:
-    admin = cluster.admin_url
-    rooms.load(admin)
-    plans = rooms.plans(cluster.url())
-    rates = [1000] if args.quick else [500, 750, 1000, 1500, 2000]
-    results = rooms.run(cluster, "postgres", seconds=args.seconds, rates=rates)
-    with psycopg.connect(admin) as conn:
+def run_suite(name: str, suite: ModuleType, cluster: LocalCluster, seconds: int, rates: list[int]) -> None:
+    """Load, explain, measure every scenario at every rate (baseline first), and write the results."""
+    suite.load(cluster.admin_url)
+    plans = suite.plans(cluster.url())
+    results: list[Result] = []
+    own_rates: dict[str, list[int]] = getattr(suite, "RATES", {})
+    every_rate = sorted(set(rates) | {r for rs in own_rates.values() for r in rs})
+    for rate in every_rate:
+        for scenario, script in suite.SCENARIOS:
+            if scenario == "baseline" or rate in own_rates.get(scenario, rates):
+                results.append(run_pgbench(cluster, "postgres", scenario, script, rate=rate, seconds=seconds))
+    with psycopg.connect(cluster.admin_url) as conn:
         version = str(conn.execute("show server_version").fetchone()[0])  # type: ignore[index]
-    passing = sorted(
-        rate for rate in {r.offered_rate for r in results}
-        if all(r.p95_ms < TARGET_P95_MS for r in results if r.offered_rate == rate and r.name != "baseline")
-    )  # fmt: skip
+    meeting = {
+        scenario: [
+            r.offered_rate for r in results if r.name == scenario and report.meets(r, results, suite.TARGETS)
+        ]
+        for scenario in suite.TARGETS
+    }
     body = "\n".join(
         [
-            "## Rooms and chat: send_message and join_session",
+            f"## {suite.TITLE}",
             "",
-            f"Measured {report.machine(version)}; {args.seconds} s per row. Data: a live room with "
-            f"{rooms.LISTENERS:,} present listeners, {rooms.CHAT_ROWS:,} chat rows in the table "
-            f"({rooms.CHAT_ROWS // 5:,} in this room), {rooms.OTHER_SESSIONS} other sessions. Each transaction is a "
-            "PostgREST request (set_config of role and claims, the RPC, JSON result); latency is open-loop "
-            "(from the scheduled start). Target: p95 < 5 ms and within 3x the baseline's p95 at the same rate.",
+            f"Measured {report.machine(version)}; {seconds} s per row. Data: {suite.DESCRIPTION}",
             "",
-            report.table(results, target_p95_ms=TARGET_P95_MS, max_ratio=MAX_RATIO),
+            "Targets: "
+            + "; ".join(
+                f"{n} p95 < {p95} ms" + (f" and within {ratio}x the baseline's p95" if ratio else "")
+                for n, (p95, ratio) in suite.TARGETS.items()
+            )
+            + ".",
             "",
-            f"Highest offered rate where both RPCs met the p95 < 5 ms bound: {max(passing, default='none')}/s.",
+            report.table(results, suite.TARGETS),
             "",
-            "Plans the room relies on (as a listener, RLS applied):",
+            "Highest offered rate meeting its target: "
+            + "; ".join(
+                f"{name} {max(ok)}/s" if ok else f"{name} none measured" for name, ok in meeting.items()
+            )
+            + ".",
+            "",
+            "Plans relied on:",
             "",
             *[f"**{title}**\n\n```\n{plan}\n```\n" for title, plan in plans.items()],
         ]
     )
-    report.write_section("rooms", body, {"results": report.raw_results(results), "plans": plans})
-
-
-SUITES = {"rooms": _rooms}
+    report.write_section(name, body, {"results": report.raw_results(results), "plans": plans})
 
 
 def main() -> None:
@@ -62,10 +75,11 @@ def main() -> None:
         "--suite", action="append", choices=sorted(SUITES), help="suite to run (default: all)"
     )
     parser.add_argument("--seconds", type=int, default=20, help="duration of each measurement")
-    parser.add_argument("--quick", action="store_true", help="one rate, short runs (harness check)")
+    parser.add_argument("--rates", help="comma-separated offered rates per second")
+    parser.add_argument("--quick", action="store_true", help="5 s runs at 1,000/s (harness check)")
     args = parser.parse_args()
-    if args.quick:
-        args.seconds = min(args.seconds, 5)
+    rates = [1000] if args.quick else [int(r) for r in args.rates.split(",")] if args.rates else DEFAULT_RATES
+    seconds = min(args.seconds, 5) if args.quick else args.seconds
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     for name in args.suite or sorted(SUITES):
         cluster = LocalCluster.ephemeral("bench")
@@ -73,7 +87,7 @@ def main() -> None:
             cluster.start()
             bootstrap(cluster.url(), cluster.admin_url, seed=False, report=lambda _m: None)
             logging.info("suite %s", name)
-            SUITES[name](cluster, args)
+            run_suite(name, SUITES[name], cluster, seconds, rates)
         finally:
             cluster.destroy()
 

@@ -1,6 +1,7 @@
 """Measure database work the way production runs it: PostgREST-shaped transactions, offered at a
 fixed rate (open loop) by pgbench over a pool of connections, next to an empty baseline.
 
+Statements are prepared once per connection (`-M prepared`), as PostgREST prepares its queries.
 Each transaction is what PostgREST sends for one request: BEGIN; one statement of
 ``set_config`` calls (search_path, the role's statement_timeout, role, request.jwt.claims,
 request.method/path); the RPC (its result serialised to JSON); COMMIT. pgbench logs every
@@ -92,7 +93,7 @@ def run_pgbench(
         completed = subprocess.run(
             [
                 cluster.binaries.tool("pgbench"), "-h", "127.0.0.1", "-p", str(cluster.port),
-                "-U", "authenticator", "-n", "-c", str(clients), "-j", str(threads), "-R", str(rate),
+                "-U", "authenticator", "-n", "-M", "prepared", "-c", str(clients), "-j", str(threads), "-R", str(rate),
                 "-T", str(seconds), "-f", "script.sql", "-l", "--log-prefix", "tx", dbname,
             ],
             cwd=work, env=env, capture_output=True, text=True, check=False,

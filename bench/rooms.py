@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import psycopg
 
-from bench.harness import BASELINE, UID_PREFIX, Result, run_pgbench, transaction, uid_sql
-from whatssound_svc.localpg import LocalCluster
+from bench import data
+from bench.harness import BASELINE, UID_PREFIX, transaction, uid_sql
 
-SESSION_ID = "b0000000-0000-4000-8000-000000000001"
+SESSION_ID = data.SESSION_ID
+TITLE = "Rooms and chat: send_message and join_session"
 LISTENERS = 10_000
 JOINERS = 30_000  # users not yet in the room: every measured join is a real insert
 CHAT_ROWS = 1_000_000
@@ -32,38 +33,17 @@ JOIN = transaction(
 
 def load(admin_url: str) -> None:
     """Users, a live room with 10,000 present listeners, 1,000,000 chat rows across 201 sessions."""
+    data.users_and_room(admin_url, users=LISTENERS + JOINERS, present=LISTENERS)
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute("set role postgres")
         conn.execute(
             f"""
-            insert into auth.users (id, aud, role, phone, phone_confirmed_at, raw_app_meta_data,
-              raw_user_meta_data, created_at, updated_at)
-            select ('{UID_PREFIX}' || lpad(n::text, 12, '0'))::uuid, 'authenticated', 'authenticated',
-              '1555' || lpad(n::text, 7, '0'), now(), '{{"provider":"phone"}}', '{{}}', now(), now()
-            from generate_series(0, {LISTENERS + JOINERS}) as n
-            """
-        )
-        conn.execute(
-            f"""
-            insert into public.dj_sessions (id, dj_id, title, status)
-            values ('{SESSION_ID}', '{UID_PREFIX}000000000000', 'The big room', 'live')
-            """
-        )
-        conn.execute(
-            f"""
             insert into public.dj_sessions (dj_id, title, status)
-            select ('{UID_PREFIX}' || lpad(n::text, 12, '0'))::uuid, 'Past session ' || n, 'live'
+            select {data.user_id_sql("n")}, 'Past session ' || n, 'live'
             from generate_series(1, {OTHER_SESSIONS}) as n
             """
         )
         conn.execute(f"update public.dj_sessions set status = 'ended' where id <> '{SESSION_ID}'")
-        conn.execute(
-            f"""
-            insert into public.session_members (session_id, user_id)
-            select '{SESSION_ID}', ('{UID_PREFIX}' || lpad(n::text, 12, '0'))::uuid
-            from generate_series(1, {LISTENERS}) as n
-            """
-        )
     with psycopg.connect(admin_url) as conn:
         # Bulk history: written directly (triggers off), as an import would; the measured sends
         # go through every trigger. A fifth of it is the big room's.
@@ -81,9 +61,7 @@ def load(admin_url: str) -> None:
         )
         # Measure the code path, not the anti-spam limit: a random user may otherwise burst.
         conn.execute("update private.settings set value = '1000000' where key = 'chat_rate_messages'")
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute("vacuum analyze")
-        conn.execute("checkpoint")  # measure steady state, not the bulk load's checkpoint debt
+    data.settle(admin_url)
 
 
 def plans(url: str) -> dict[str, str]:
@@ -112,10 +90,10 @@ def plans(url: str) -> dict[str, str]:
     return out
 
 
-def run(cluster: LocalCluster, dbname: str, *, seconds: int, rates: list[int]) -> list[Result]:
-    """Baseline, send and join at each offered rate."""
-    results: list[Result] = []
-    for rate in rates:
-        for name, script in (("baseline", BASELINE), ("send_message", SEND), ("join_session", JOIN)):
-            results.append(run_pgbench(cluster, dbname, name, script, rate=rate, seconds=seconds))
-    return results
+DESCRIPTION = (
+    f"a live room with {LISTENERS:,} present listeners, {CHAT_ROWS:,} chat rows in the table "
+    f"({CHAT_ROWS // 5:,} in this room), {OTHER_SESSIONS} other sessions. join_session: a listener not yet "
+    "in the room (the insert path)."
+)
+TARGETS = {"send_message": (5.0, 3.0), "join_session": (5.0, 3.0)}
+SCENARIOS = [("baseline", BASELINE), ("send_message", SEND), ("join_session", JOIN)]

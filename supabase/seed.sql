@@ -107,10 +107,45 @@ begin
     ) as c (n, author, body)
     order by c.n
   loop
-    perform set_config('request.jwt.claims', json_build_object('sub', v_line.author, 'role', 'authenticated')::text, true);
+    perform set_config('request.jwt.claims', json_build_object('sub', v_line.author, 'role', 'authenticated')::text,
+      true);
     insert into public.chat_messages (id, session_id, body)
     values (gen_random_uuid(), 'd5000000-0000-4000-8000-000000000001', v_line.body);
   end loop;
   perform set_config('request.jwt.claims', '', true);
 end
 $seed$;
+
+-- A lively queue: requests and votes through the real RPCs, as each user; one track playing. --------
+do $seed_queue$
+declare
+  v_step record;
+  v_item uuid;
+begin
+  for v_step in
+    select * from (values
+      (1, 'd0000000-0000-4000-8000-000000000102'::uuid, 'request', '0VjIjW4GlUZAMYd2vXMi3b', 'Blinding Lights', 'The Weeknd', 200040),
+      (2, 'd0000000-0000-4000-8000-000000000103'::uuid, 'request', '6habFhsOp2NvshLv26DqMb', 'Despacito', 'Luis Fonsi', 229360),
+      (3, 'd0000000-0000-4000-8000-000000000102'::uuid, 'request', '7qiZfU4dY1lWllzX7mPBI3', 'Shape of You', 'Ed Sheeran', 233712),
+      (4, 'd0000000-0000-4000-8000-000000000103'::uuid, 'request', '3n3Ppam7vgaVa1iaRUc9Lp', 'Mr. Brightside', 'The Killers', 222075),
+      (5, 'd0000000-0000-4000-8000-000000000101'::uuid, 'request', '0VjIjW4GlUZAMYd2vXMi3b', 'Blinding Lights', 'The Weeknd', 200040)
+    ) as s (n, actor, action, track, title, artist, duration_ms)
+    order by s.n
+  loop
+    perform set_config('request.jwt.claims', json_build_object('sub', v_step.actor, 'role', 'authenticated')::text,
+      true);
+    perform public.request_track('d5000000-0000-4000-8000-000000000001', 'spotify', v_step.track, v_step.title,
+      v_step.artist, v_step.duration_ms);
+  end loop;
+  perform set_config('request.jwt.claims',
+    json_build_object('sub', 'd0000000-0000-4000-8000-000000000100', 'role', 'authenticated')::text, true);
+  perform public.control_queue('d5000000-0000-4000-8000-000000000001', 'advance');
+  select q.id into v_item from public.queue_items as q
+  where q.session_id = 'd5000000-0000-4000-8000-000000000001' and q.status = 'queued'
+  order by q.rank_key desc, q.id desc limit 1;
+  perform set_config('request.jwt.claims',
+    json_build_object('sub', 'd0000000-0000-4000-8000-000000000102', 'role', 'authenticated')::text, true);
+  perform public.cast_vote(v_item, 1);
+  perform set_config('request.jwt.claims', '', true);
+end
+$seed_queue$;

@@ -119,6 +119,7 @@ comment on function private.resolve_mentions(text, uuid, public.dj_sessions) is
 create function private.tg_chat_messages__check() returns trigger
 language plpgsql security definer
 set search_path = ''
+set plan_cache_mode = force_generic_plan
 as $$
 declare
   v_uid uuid := auth.uid();

@@ -28,6 +28,7 @@ comment on type public.membership is 'What join_session and heartbeat return: yo
 create function hidden.join_session(p_session_id uuid, p_invite_code text) returns public.membership
 language plpgsql volatile security definer
 set search_path = ''
+set plan_cache_mode = force_generic_plan
 as $$
 declare
   v_uid uuid := hidden.require_user();

@@ -1,0 +1,1 @@
+../../sql/queue/20261127200000_queue-model.sql

@@ -1,0 +1,1 @@
+../../sql/queue/20261127200100_queue-requests-and-votes.sql

@@ -1,0 +1,1 @@
+../../sql/queue/20261127200200_queue-controls.sql

@@ -1,0 +1,1 @@
+../../sql/playlists/20261127200300_playlists-snag.sql
