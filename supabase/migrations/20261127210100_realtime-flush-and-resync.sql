@@ -1,0 +1,1 @@
+../../sql/realtime/20261127210100_realtime-flush-and-resync.sql

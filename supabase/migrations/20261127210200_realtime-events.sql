@@ -1,0 +1,1 @@
+../../sql/realtime/20261127210200_realtime-events.sql

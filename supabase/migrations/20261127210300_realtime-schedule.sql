@@ -1,0 +1,1 @@
+../../sql/realtime/20261127210300_realtime-schedule.sql
