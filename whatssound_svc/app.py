@@ -30,7 +30,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Do not wait for the database: /healthz must answer even while it is down.
         await pool.open(wait=False)
-        tasks = maintenance_tasks(settings.presence_refresh_interval_s) if settings.periodic_tasks else []
+        tasks = maintenance_tasks(settings) if settings.periodic_tasks else []
         logger.info("service started", extra={"version": __version__, "env": settings.environment})
         try:
             async with periodic.running(pool, tasks):

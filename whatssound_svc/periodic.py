@@ -2,8 +2,9 @@
 
 Each task is one SQL call, run at a fixed interval by every service instance but executed by
 only one at a time (a transaction-level advisory lock per task), so scaling out the service
-never multiplies the work. On a hosted project the same calls can be scheduled with pg_cron
-instead; the background-jobs issue moves them into the job system.
+never multiplies the work. Where pg_cron exists (hosted Supabase) a migration also schedules the
+realtime calls in the database (sql/realtime/*_realtime-schedule.sql), so live ticks do not
+depend on this service being up; running them from both places is safe.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 
 import psycopg
 from psycopg_pool import AsyncConnectionPool
+
+from whatssound_svc.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -44,31 +47,40 @@ async def run_once(pool: AsyncConnectionPool, task: PeriodicTask) -> bool:
     return True
 
 
-async def _loop(pool: AsyncConnectionPool, task: PeriodicTask) -> None:
-    while True:
+async def _loop(pool: AsyncConnectionPool, task: PeriodicTask, stop: asyncio.Event) -> None:
+    while not stop.is_set():
         try:
             await run_once(pool, task)
         except (psycopg.Error, TimeoutError) as exc:
             logger.warning(
                 "periodic task %s failed: %s", task.name, type(exc).__name__, extra={"task": task.name}
             )
-        await asyncio.sleep(task.interval_s)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), task.interval_s)
 
 
 @contextlib.asynccontextmanager
 async def running(pool: AsyncConnectionPool, tasks: list[PeriodicTask]) -> AsyncIterator[None]:
     """Run the tasks in the background for the duration of the block."""
-    handles = [asyncio.create_task(_loop(pool, t), name=f"periodic:{t.name}") for t in tasks]
+    stop = asyncio.Event()
+    handles = [asyncio.create_task(_loop(pool, t, stop), name=f"periodic:{t.name}") for t in tasks]
     try:
         yield
     finally:
+        # The event ends every loop even where a library swallows the cancellation (psycopg_pool
+        # can, when it lands inside getconn); the cancel interrupts work in flight.
+        stop.set()
         for handle in handles:
             handle.cancel()
-        for handle in handles:
-            with contextlib.suppress(asyncio.CancelledError):
-                await handle
+        await asyncio.gather(*handles, return_exceptions=True)
 
 
-def maintenance_tasks(presence_interval_s: float) -> list[PeriodicTask]:
+def maintenance_tasks(settings: Settings) -> list[PeriodicTask]:
     """The service's periodic maintenance."""
-    return [PeriodicTask("refresh_presence", "select private.refresh_presence()", presence_interval_s)]
+    return [
+        PeriodicTask(
+            "refresh_presence", "select private.refresh_presence()", settings.presence_refresh_interval_s
+        ),
+        PeriodicTask("realtime_flush", "select private.realtime_flush()", settings.realtime_flush_interval_s),
+        PeriodicTask("realtime_prune", "select private.realtime_prune()", settings.realtime_prune_interval_s),
+    ]

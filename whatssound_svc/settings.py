@@ -57,10 +57,17 @@ class Settings(BaseSettings):
         default=10.0, ge=0, description="How long in-flight requests may finish on SIGTERM."
     )
     periodic_tasks: bool = Field(
-        default=True, description="Run periodic maintenance (presence refresh) in this process."
+        default=True,
+        description="Run periodic maintenance (presence refresh, realtime flush) in this process.",
     )
     presence_refresh_interval_s: float = Field(
         default=5.0, gt=0, description="How often listener counts are refreshed from heartbeats."
+    )
+    realtime_flush_interval_s: float = Field(
+        default=1.0, gt=0, le=5, description="How often waiting realtime events are sent as ticks."
+    )
+    realtime_prune_interval_s: float = Field(
+        default=60.0, gt=0, description="How often realtime events past their resync retention are dropped."
     )
 
     @model_validator(mode="after")

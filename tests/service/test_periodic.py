@@ -12,6 +12,7 @@ from pydantic import SecretStr
 
 from tests.support.api import Api, make_dj, make_session
 from tests.support.gotrue import create_user
+from whatssound_svc import periodic
 from whatssound_svc.app import create_app
 from whatssound_svc.periodic import PeriodicTask, run_once
 from whatssound_svc.settings import Settings
@@ -51,3 +52,26 @@ def test_only_one_instance_runs_a_task_at_a_time(fresh_db) -> None:  # type: ign
     assert sorted(asyncio.run(race())) == [False, True]
     with psycopg.connect(fresh_db.url()) as conn:  # nothing left locked
         assert conn.execute("select count(*) from pg_locks where locktype = 'advisory'").fetchone() == (0,)
+
+
+def test_shutdown_ends_tasks_even_when_a_library_swallows_the_cancellation(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """psycopg_pool can swallow a CancelledError that lands inside getconn; the service must still stop."""
+
+    async def swallowing(pool: object, task: PeriodicTask) -> bool:
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            return False
+        return True
+
+    monkeypatch.setattr(periodic, "run_once", swallowing)
+
+    async def start_and_stop() -> None:
+        async with periodic.running(None, [PeriodicTask("swallow", "select 1", 60.0)]):  # type: ignore[arg-type]
+            await asyncio.sleep(0.05)
+
+    async def main() -> bool:
+        done, _ = await asyncio.wait({asyncio.create_task(start_and_stop())}, timeout=5)
+        return bool(done)
+
+    assert asyncio.run(main()), "the service did not stop"
