@@ -12,7 +12,7 @@ import psycopg
 import typer
 from rich.console import Console
 
-from whatssound_svc.cli import db, dev, docs, pg
+from whatssound_svc.cli import db, dev, docs, events, pg
 from whatssound_svc.errors import WhatsSoundError
 from whatssound_svc.pginstall import ClusterError
 
@@ -26,6 +26,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(pg.app, name="pg")
 app.add_typer(docs.app, name="docs")
+app.add_typer(events.app, name="events")
 app.command("dev")(dev.dev)
 app.command("serve")(dev.serve)
 

@@ -1,0 +1,48 @@
+"""``whatssound events``: watch what the database broadcasts to the apps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated
+
+import typer
+
+from whatssound_svc import events_tail
+from whatssound_svc.cli.db import target
+from whatssound_svc.cli.options import DbUrl
+
+app = typer.Typer(help="Watch realtime events (Broadcast from Database).", no_args_is_help=True)
+
+
+@app.command()
+def tail(  # noqa: PLR0917 (typer: one parameter per option)
+    db_url: DbUrl = None,
+    session: Annotated[
+        str | None,
+        typer.Option("--session", envvar="WHATSSOUND_TAIL_SESSION", help="Only this session's topic."),
+    ] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", envvar="WHATSSOUND_TAIL_USER", help="Only this user's topic.")
+    ] = None,
+    since: Annotated[
+        float, typer.Option("--since", envvar="WHATSSOUND_TAIL_SINCE", help="Start this many seconds back.")
+    ] = 0.0,
+    raw: Annotated[
+        bool, typer.Option("--json", envvar="WHATSSOUND_TAIL_JSON", help="One JSON payload per line.")
+    ] = False,
+    once: Annotated[
+        bool, typer.Option("--once", envvar="WHATSSOUND_TAIL_ONCE", help="Print what is there, then exit.")
+    ] = False,
+) -> None:
+    """Print broadcasts live as the database sends them (the rows of realtime.messages).
+
+    Example: whatssound events tail --session 3f6c1a2e-... --since 60
+    """
+    try:
+        topic = events_tail.topic_for(session, user)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    with target(db_url, None) as where:
+        for broadcast in events_tail.follow(where.url, topic, dt.timedelta(seconds=since), once=once):
+            typer.echo(json.dumps(broadcast.payload) if raw else broadcast.line())
