@@ -17,8 +17,8 @@
  *     30 s); the rest is split equally between rooms, smallest first, each taking at most what
  *     lifts it to B (a broadcast to a room costs listeners + 1), so small rooms get the full B
  *     and big rooms share what is left;
- *   - a room spends from a token bucket of capacity c = clamp(min(C q / B, 3q / 4), 1, C)
- *     refilled at (q - c) / 60 per second, so it never sends more than q in any 60 s.
+ *   - a room spends from a token bucket of capacity c = clamp(q / 6, 1, C) refilled at
+ *     (q - c) / 60 per second, so it never sends more than q in any 60 s.
  * A room event goes out at once when a token is available, nothing is waiting, and it is not
  * high-frequency in a big room; otherwise it waits in a buffer that the flusher coalesces into one
  * `tick` of current state: chat batched (sampled past a bound, always keeping the DJ, moderators
@@ -37,6 +37,24 @@ insert into private.settings (key, value, description) values
 
 -- tables ---------------------------------------------------------------------------------------
 
+create function private.rt_capacity(p_quota double precision) returns double precision
+language sql stable
+set search_path = ''
+as $$
+  select greatest(1, least((hidden.setting('realtime_burst'))::double precision, p_quota / 6))
+$$;
+comment on function private.rt_capacity(double precision) is
+  'Token bucket size for a room allowed p_quota broadcasts per 60 s: a burst of 10 s worth of quota, at most C, at least 1.';
+
+create function private.rt_refill(p_quota double precision) returns double precision
+language sql stable
+set search_path = ''
+as $$
+  -- capacity + 60 s of refill = quota (a quarter of it at least, for quotas under 4/3).
+  select greatest(p_quota - private.rt_capacity(p_quota), p_quota / 4) / 60
+$$;
+comment on function private.rt_refill(double precision) is 'Token refill per second for a room allowed p_quota broadcasts per 60 s.';
+
 create table private.realtime_topics (
   topic text primary key
     check (topic ~ '^(session|user):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'),
@@ -44,24 +62,27 @@ create table private.realtime_topics (
   last_seq bigint not null default 0,
   -- A new room is small: full quota and a full bucket until the flusher says otherwise.
   quota double precision not null default (hidden.setting('realtime_listener_budget_per_minute'))::double precision,
-  capacity double precision not null default (hidden.setting('realtime_burst'))::double precision,
-  rate double precision not null default (
-    (hidden.setting('realtime_listener_budget_per_minute'))::double precision
-    - (hidden.setting('realtime_burst'))::double precision
-  ) / 60,
-  tokens double precision not null default (hidden.setting('realtime_burst'))::double precision,
+  capacity double precision not null
+    default private.rt_capacity((hidden.setting('realtime_listener_budget_per_minute'))::double precision),
+  rate double precision not null
+    default private.rt_refill((hidden.setting('realtime_listener_budget_per_minute'))::double precision),
+  tokens double precision not null
+    default private.rt_capacity((hidden.setting('realtime_listener_budget_per_minute'))::double precision),
   refilled_at timestamptz not null default now(),
   pending integer not null default 0,
   last_broadcast_at timestamptz
-);
+)
+-- Updated several times a second in busy rooms: room on each page keeps those updates HOT (no
+-- index writes, no index bloat between vacuums), and vacuum follows quickly.
+with (fillfactor = 50, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000);
 comment on table private.realtime_topics is
   'One row per realtime topic: its sequence counter and broadcast budget (token bucket).';
 comment on column private.realtime_topics.topic is 'session:<id> or user:<id>.';
 comment on column private.realtime_topics.session_id is 'The session, for session topics.';
 comment on column private.realtime_topics.last_seq is 'Sequence number of the last broadcast (gap-free per topic).';
 comment on column private.realtime_topics.quota is 'Most broadcasts in any 60 s (set by the flusher from the room''s size).';
-comment on column private.realtime_topics.capacity is 'Token bucket size: broadcasts the room may send back to back.';
-comment on column private.realtime_topics.rate is 'Token refill per second: (quota - capacity) / 60 (at least quota / 240).';
+comment on column private.realtime_topics.capacity is 'Token bucket size: broadcasts the room may send back to back (rt_capacity of quota).';
+comment on column private.realtime_topics.rate is 'Token refill per second (rt_refill of quota).';
 comment on column private.realtime_topics.tokens is 'Broadcasts available now (token bucket).';
 comment on column private.realtime_topics.refilled_at is 'When tokens was last brought up to date.';
 comment on column private.realtime_topics.pending is 'Events waiting in the buffer for the next tick.';
@@ -73,6 +94,7 @@ create table private.realtime_log (
   seq bigint not null,
   event text not null,
   payload jsonb not null,
+  recipients integer not null default 0,
   created_at timestamptz not null default now(),
   primary key (topic, seq)
 );
@@ -81,6 +103,7 @@ comment on column private.realtime_log.topic is 'The topic.';
 comment on column private.realtime_log.seq is 'Its sequence number.';
 comment on column private.realtime_log.event is 'Event name (the broadcast''s event).';
 comment on column private.realtime_log.payload is 'The broadcast payload (the envelope with data).';
+comment on column private.realtime_log.recipients is 'Listeners it went to (Realtime bills recipients + 1).';
 comment on column private.realtime_log.created_at is 'When it was sent (pruned after realtime_log_retention_hours).';
 create index realtime_log_created_idx on private.realtime_log (created_at);
 alter table private.realtime_log enable row level security;
@@ -135,15 +158,18 @@ declare
   v_row private.realtime_topics;
 begin
   -- Lock the topic (creating it on first use): its sequence and budget change together.
-  insert into private.realtime_topics (topic, session_id, refilled_at) values (p_topic, p_session_id, private.rt_now())
-  on conflict (topic) do nothing;
   select * into v_row from private.realtime_topics as t where t.topic = p_topic for update;
+  if v_row.topic is null then
+    insert into private.realtime_topics (topic, session_id, refilled_at) values (p_topic, p_session_id, private.rt_now())
+    on conflict (topic) do nothing;
+    select * into v_row from private.realtime_topics as t where t.topic = p_topic for update;
+  end if;
   return v_row;
 end
 $$;
 comment on function private.rt_topic_row(text, uuid) is 'The topic''s row, created if missing, locked for this transaction.';
 
-create function private.rt_broadcast(p_topic text, p_event text, p_data jsonb) returns bigint
+create function private.rt_broadcast(p_topic text, p_event text, p_data jsonb, p_recipients integer) returns bigint
 language plpgsql volatile
 set search_path = ''
 as $$
@@ -161,13 +187,15 @@ begin
     'v', 1, 'seq', v_seq, 'ts', (extract(epoch from v_now) * 1000)::bigint, 'event', p_event,
     'topic', p_topic, 'data', p_data
   );
-  insert into private.realtime_log (topic, seq, event, payload, created_at) values (p_topic, v_seq, p_event, v_payload, v_now);
+  insert into private.realtime_log (topic, seq, event, payload, recipients, created_at)
+  values (p_topic, v_seq, p_event, v_payload, coalesce(p_recipients, 0), v_now);
   perform realtime.send(v_payload, p_event, p_topic, true);
   return v_seq;
 end
 $$;
-comment on function private.rt_broadcast(text, text, jsonb) is
-  'Send one private broadcast with the next sequence number and log it (the topic row must be locked).';
+comment on function private.rt_broadcast(text, text, jsonb, integer) is
+  'Send one private broadcast with the next sequence number and log it with its recipients (Realtime bills '
+  'p_recipients + 1). The topic row must be locked.';
 
 create function private.rt_take_token(p_topic private.realtime_topics) returns boolean
 language plpgsql volatile
@@ -206,7 +234,7 @@ begin
   end if;
   v_row := private.rt_topic_row(v_topic, p_session_id);
   if v_row.pending = 0 and private.rt_take_token(v_row) then
-    perform private.rt_broadcast(v_topic, p_event, p_data);
+    perform private.rt_broadcast(v_topic, p_event, p_data, v_listeners);
   else
     -- Out of budget, or earlier events still wait (order matters): queue behind them.
     insert into private.realtime_buffer (topic, event, data) values (v_topic, p_event, p_data);
@@ -224,7 +252,7 @@ set search_path = ''
 as $$
 begin
   perform private.rt_topic_row('user:' || p_user_id, null);
-  perform private.rt_broadcast('user:' || p_user_id, p_event, p_data);
+  perform private.rt_broadcast('user:' || p_user_id, p_event, p_data, 1);
 end
 $$;
 comment on function private.rt_user_event(uuid, text, jsonb) is 'Send a personal event to user:<id> (one recipient: always at once).';

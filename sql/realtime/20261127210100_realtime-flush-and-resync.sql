@@ -13,11 +13,10 @@ language plpgsql volatile
 set search_path = ''
 as $$
 declare
-  v_max double precision := (hidden.setting('realtime_listener_budget_per_minute'))::double precision;
-  v_burst double precision := (hidden.setting('realtime_burst'))::double precision;
+  v_max double precision;
   v_budget double precision := 60 * (hidden.setting('realtime_project_messages_per_second'))::double precision
     * (hidden.setting('realtime_safety_factor'))::double precision;
-  v_floor double precision := least(3::double precision, v_max);  -- one broadcast, then one every 30 s
+  v_floor double precision;
   v_weight double precision;
   v_rooms integer;
   v_room record;
@@ -25,8 +24,15 @@ declare
   v_topics text[] := '{}'::text[];
   v_quotas double precision[] := '{}'::double precision[];
 begin
+  -- One allocator at a time (pg_cron and the service may both flush); the other just sends ticks.
+  if not pg_try_advisory_xact_lock(hashtextextended('whatssound:realtime_allocate', 0)) then
+    return;
+  end if;
   select coalesce(sum(s.listener_count + 1), 0), count(*) into v_weight, v_rooms
   from public.dj_sessions as s where s.status = 'live';
+  perform private.rt_account((v_weight - v_rooms)::bigint);
+  v_max := (select p.listener_budget from private.rt_pacing() as p);
+  v_floor := least(3, v_max);  -- one broadcast, then one every 30 s
   if v_floor * v_weight > v_budget then
     v_floor := v_budget / v_weight;  -- beyond any plan's connection limit: share equally per listener
   end if;
@@ -50,22 +56,17 @@ begin
   update private.realtime_topics as t
   set quota = a.quota, capacity = b.capacity, rate = b.rate, tokens = least(t.tokens, b.capacity)
   from unnest(v_topics, v_quotas) as a(topic, quota)
-  cross join lateral (
-    -- At most 3/4 of the quota, so the refill is at least a quarter and capacity + 60 s of refill = quota.
-    select greatest(1, least(v_burst, v_burst * a.quota / v_max, 0.75 * a.quota)) as capacity
-  ) as c
-  cross join lateral (
-    select c.capacity, greatest(a.quota - c.capacity, 0.25 * a.quota) / 60 as rate
-  ) as b
-  where t.topic = a.topic and t.quota is distinct from a.quota
+  cross join lateral (select private.rt_capacity(a.quota) as capacity, private.rt_refill(a.quota) as rate) as b
+  where t.topic = a.topic and (t.quota, t.capacity, t.rate) is distinct from (a.quota, b.capacity, b.rate)
     and t.topic in (
       select l.topic from private.realtime_topics as l where l.topic = any (v_topics) for update skip locked
     );
 end
 $$;
 comment on function private.rt_allocate() is
-  'Share the project budget between live rooms (a floor for all, then equal shares of delivered messages, '
-  'smallest room first, capped at B) and set each room''s quota, bucket capacity and refill rate.';
+  'Account usage, then share the project budget between live rooms (a floor for all, then equal shares of '
+  'delivered messages, smallest room first, capped at the paced listener budget) and set each room''s quota, '
+  'bucket capacity and refill rate.';
 
 create function private.rt_tick_data(p_session_id uuid, p_events jsonb, p_chat_limit integer) returns jsonb
 language plpgsql stable
@@ -160,7 +161,7 @@ begin
     into v_events from taken;
     perform private.rt_broadcast(v_topic.topic, 'tick', private.rt_tick_data(
       v_topic.session_id, v_events, (hidden.setting('realtime_chat_per_tick'))::integer
-    ));
+    ), (select s.listener_count from public.dj_sessions as s where s.id = v_topic.session_id));
     update private.realtime_topics as t set pending = 0 where t.topic = v_topic.topic;
     v_ticks := v_ticks + 1;
   end loop;

@@ -82,3 +82,11 @@ def test_tail_sees_new_rows_and_late_commits_of_earlier_transactions(fresh_db: F
 def test_topic_filter_rejects_both_session_and_user() -> None:
     with pytest.raises(ValueError, match="not both"):
         events_tail.topic_for(str(uuid.uuid4()), str(uuid.uuid4()))
+
+
+def test_budget_shows_the_paced_listener_budget(fresh_db: FreshDb) -> None:
+    result = runner.invoke(app, ["events", "budget"], env={"DATABASE_URL": fresh_db.url()})
+    assert result.exit_code == 0, result.output
+    lines = dict(line.split(maxsplit=1) for line in result.output.splitlines())
+    assert lines["listener_budget"] == "60.00", "no history yet: the full budget"
+    assert lines["monthly_messages"] == "40,000,000"

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from typing import Annotated
 
+import psycopg
 import typer
 
 from whatssound_svc import events_tail
@@ -46,3 +47,25 @@ def tail(  # noqa: PLR0917 (typer: one parameter per option)
     with target(db_url, None) as where:
         for broadcast in events_tail.follow(where.url, topic, dt.timedelta(seconds=since), once=once):
             typer.echo(json.dumps(broadcast.payload) if raw else broadcast.line())
+
+
+@app.command()
+def budget(db_url: DbUrl = None) -> None:
+    """Show this billing cycle's Realtime messages and the paced listener budget.
+
+    Example: whatssound events budget
+    """
+    with target(db_url, None) as where, psycopg.connect(where.url) as conn:
+        cur = conn.execute("select * from private.rt_pacing()")
+        row = cur.fetchone()
+        assert row is not None
+        assert cur.description is not None
+        for column, value in zip(cur.description, row, strict=True):
+            typer.echo(f"{column.name:<24} {_shown(value)}")
+
+
+def _shown(value: object) -> str:
+    """Numbers with thousands separators (2 decimals for fractions); the rest as they print."""
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)

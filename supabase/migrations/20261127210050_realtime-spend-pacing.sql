@@ -1,0 +1,1 @@
+../../sql/realtime/20261127210050_realtime-spend-pacing.sql
