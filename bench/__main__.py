@@ -12,12 +12,14 @@ from types import ModuleType
 
 import psycopg
 
-from bench import queue, report, rooms
+from bench import queue, realtime, realtime_cost, report, rooms
 from bench.harness import Result, run_pgbench
 from whatssound_svc.bootstrap import bootstrap
 from whatssound_svc.localpg import LocalCluster
 
-SUITES: dict[str, ModuleType] = {"rooms": rooms, "queue": queue}
+SUITES: dict[str, ModuleType] = {"rooms": rooms, "queue": queue, "realtime": realtime}
+#: Suites that measure counts, not time: run(cluster) writes their own section.
+SIMULATIONS: dict[str, ModuleType] = {"realtime-budget": realtime_cost}
 DEFAULT_RATES = [500, 750, 1000, 1500, 2000]
 
 
@@ -27,11 +29,22 @@ def run_suite(name: str, suite: ModuleType, cluster: LocalCluster, seconds: int,
     plans = suite.plans(cluster.url())
     results: list[Result] = []
     own_rates: dict[str, list[int]] = getattr(suite, "RATES", {})
-    every_rate = sorted(set(rates) | {r for rs in own_rates.values() for r in rs})
+    every_rate = sorted(
+        (
+            {r for rs in own_rates.values() for r in rs}
+            if getattr(suite, "ONLY_THESE_RATES", False)
+            else set(rates)
+        )
+        | {r for rs in own_rates.values() for r in rs}
+    )
+    users: dict[str, str] = getattr(suite, "USERS", {})
     for rate in every_rate:
         for scenario, script in suite.SCENARIOS:
             if scenario == "baseline" or rate in own_rates.get(scenario, rates):
-                results.append(run_pgbench(cluster, "postgres", scenario, script, rate=rate, seconds=seconds))
+                user = users.get(scenario, "authenticator")
+                results.append(
+                    run_pgbench(cluster, "postgres", scenario, script, rate=rate, seconds=seconds, user=user)
+                )
     with psycopg.connect(cluster.admin_url) as conn:
         version = str(conn.execute("show server_version").fetchone()[0])  # type: ignore[index]
     meeting = {
@@ -72,7 +85,7 @@ def run_suite(name: str, suite: ModuleType, cluster: LocalCluster, seconds: int,
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
-        "--suite", action="append", choices=sorted(SUITES), help="suite to run (default: all)"
+        "--suite", action="append", choices=sorted(SUITES | SIMULATIONS), help="suite to run (default: all)"
     )
     parser.add_argument("--seconds", type=int, default=20, help="duration of each measurement")
     parser.add_argument("--rates", help="comma-separated offered rates per second")
@@ -81,13 +94,16 @@ def main() -> None:
     rates = [1000] if args.quick else [int(r) for r in args.rates.split(",")] if args.rates else DEFAULT_RATES
     seconds = min(args.seconds, 5) if args.quick else args.seconds
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    for name in args.suite or sorted(SUITES):
+    for name in args.suite or sorted(SUITES | SIMULATIONS):
         cluster = LocalCluster.ephemeral("bench")
         try:
             cluster.start()
             bootstrap(cluster.url(), cluster.admin_url, seed=False, report=lambda _m: None)
             logging.info("suite %s", name)
-            run_suite(name, SUITES[name], cluster, seconds, rates)
+            if name in SIMULATIONS:
+                SIMULATIONS[name].run(cluster)
+            else:
+                run_suite(name, SUITES[name], cluster, seconds, rates)
         finally:
             cluster.destroy()
 

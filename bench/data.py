@@ -43,3 +43,29 @@ def settle(admin_url: str) -> None:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute("vacuum analyze")
         conn.execute("checkpoint")
+
+
+def numbered_ids(conn: psycopg.Connection, table: str, source_sql: str) -> None:
+    """``public.<table>(n, id)``: the ids of ``source_sql`` numbered 1.., readable by listeners, so a
+    pgbench script can pick a random row by number."""
+    conn.execute(
+        f"create table public.{table} as select row_number() over (order by s.id) as n, s.id from ({source_sql}) as s"
+    )
+    conn.execute(f"alter table public.{table} add primary key (n)")
+    conn.execute(f"alter table public.{table} enable row level security")
+    conn.execute(f'create policy "bench" on public.{table} for select to authenticated using (true)')
+    conn.execute(f"grant select on public.{table} to authenticated")
+
+
+def explain_as_listener(url: str, queries: dict[str, str], user: int = 42) -> dict[str, str]:
+    """EXPLAIN ANALYZE of each query as benchmark user ``user`` sees it (RLS on), by title."""
+    out: dict[str, str] = {}
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "select set_config('role', 'authenticated', true), set_config('request.jwt.claims',"
+            f" json_build_object('sub', {user_id_sql(str(user))}, 'role', 'authenticated')::text, true)"
+        )
+        for title, query in queries.items():
+            rows = conn.execute(f"explain (analyze, costs off, timing off, summary off) {query}").fetchall()
+            out[title] = "\n".join(r[0] for r in rows)
+    return out

@@ -85,6 +85,7 @@ def run_pgbench(
     seconds: int,
     clients: int = 10,
     threads: int = 2,
+    user: str = "authenticator",
 ) -> Result:
     """Offer ``script`` at ``rate`` per second for ``seconds`` from ``clients`` connections."""
     with tempfile.TemporaryDirectory(prefix="pgbench-") as work:
@@ -93,7 +94,7 @@ def run_pgbench(
         completed = subprocess.run(
             [
                 cluster.binaries.tool("pgbench"), "-h", "127.0.0.1", "-p", str(cluster.port),
-                "-U", "authenticator", "-n", "-M", "prepared", "-c", str(clients), "-j", str(threads), "-R", str(rate),
+                "-U", user, "-n", "-M", "prepared", "-c", str(clients), "-j", str(threads), "-R", str(rate),
                 "-T", str(seconds), "-f", "script.sql", "-l", "--log-prefix", "tx", dbname,
             ],
             cwd=work, env=env, capture_output=True, text=True, check=False,

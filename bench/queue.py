@@ -90,27 +90,16 @@ def load(admin_url: str) -> None:
             "update public.queue_items as q set rank_key = public.queue_rank_key_v1('hybrid', null,"
             " q.upvotes - q.downvotes, 0, 5, q.fair_round, q.requested_at)"
         )
-        # A lookup table so pgbench can pick a random item by number.
-        conn.execute(
-            "create table public.bench_items as"
-            " select row_number() over (order by id) as n, id from public.queue_items"
-        )
-        conn.execute("alter table public.bench_items add primary key (n)")
-        conn.execute("alter table public.bench_items enable row level security")
-        conn.execute('create policy "bench" on public.bench_items for select to authenticated using (true)')
-        conn.execute("grant select on public.bench_items to authenticated")
+        data.numbered_ids(conn, "bench_items", "select id from public.queue_items")
     data.settle(admin_url)
 
 
 def plans(url: str) -> dict[str, str]:
     """The plan of the top-of-queue read (index range scan on queue_items_top_idx)."""
-    with psycopg.connect(url) as conn:
-        conn.execute(
-            "select set_config('role', 'authenticated', true), set_config('request.jwt.claims',"
-            f" json_build_object('sub', {data.user_id_sql('42')}, 'role', 'authenticated')::text, true)"
-        )
-        rows = conn.execute(
-            "explain (analyze, costs off, timing off, summary off) select q.* from public.queue_items q"
+    return data.explain_as_listener(
+        url,
+        {
+            "queue_top body (RLS applied)": "select q.* from public.queue_items q"
             f" where q.session_id = '{SESSION_ID}' and q.status = 'queued' order by q.rank_key, q.id limit 50"
-        ).fetchall()
-    return {"queue_top body (RLS applied)": "\n".join(r[0] for r in rows)}
+        },
+    )

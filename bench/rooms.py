@@ -66,28 +66,19 @@ def load(admin_url: str) -> None:
 
 def plans(url: str) -> dict[str, str]:
     """The query plans the room relies on, as a listener sees them (RLS on)."""
-    listener = f"{UID_PREFIX}000000000042"
-    queries = {
-        "chat_history (first page, as a listener)": (
-            f"select * from public.chat_history('{SESSION_ID}', null, null, 50)"
-        ),
-        "chat_history body (inlined SQL, RLS applied)": (
-            f"select c.* from public.chat_messages c where c.session_id = '{SESSION_ID}'"
-            " order by c.created_at desc, c.id desc limit 50"
-        ),
-        "session_directory (first page)": "select * from public.session_directory(20)",
-    }
-    out: dict[str, str] = {}
-    with psycopg.connect(url) as conn:
-        conn.execute(
-            "select set_config('role', 'authenticated', true),"
-            " set_config('request.jwt.claims', json_build_object('sub', %s::text, 'role', 'authenticated')::text, true)",
-            (listener,),
-        )
-        for title, query in queries.items():
-            rows = conn.execute(f"explain (analyze, costs off, timing off, summary off) {query}").fetchall()
-            out[title] = "\n".join(r[0] for r in rows)
-    return out
+    return data.explain_as_listener(
+        url,
+        {
+            "chat_history (first page, as a listener)": (
+                f"select * from public.chat_history('{SESSION_ID}', null, null, 50)"
+            ),
+            "chat_history body (inlined SQL, RLS applied)": (
+                f"select c.* from public.chat_messages c where c.session_id = '{SESSION_ID}'"
+                " order by c.created_at desc, c.id desc limit 50"
+            ),
+            "session_directory (first page)": "select * from public.session_directory(20)",
+        },
+    )
 
 
 DESCRIPTION = (
