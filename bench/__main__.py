@@ -12,12 +12,12 @@ from types import ModuleType
 
 import psycopg
 
-from bench import queue, realtime, realtime_cost, report, rooms
+from bench import auth, queue, realtime, realtime_cost, report, rooms
 from bench.harness import Result, run_pgbench
 from whatssound_svc.bootstrap import bootstrap
 from whatssound_svc.localpg import LocalCluster
 
-SUITES: dict[str, ModuleType] = {"rooms": rooms, "queue": queue, "realtime": realtime}
+SUITES: dict[str, ModuleType] = {"rooms": rooms, "queue": queue, "realtime": realtime, "auth": auth}
 #: Suites that measure counts, not time: run(cluster) writes their own section.
 SIMULATIONS: dict[str, ModuleType] = {"realtime-budget": realtime_cost}
 DEFAULT_RATES = [500, 750, 1000, 1500, 2000]

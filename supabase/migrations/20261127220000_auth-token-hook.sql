@@ -1,0 +1,1 @@
+../../sql/auth/20261127220000_auth-token-hook.sql
