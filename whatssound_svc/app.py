@@ -15,6 +15,7 @@ from whatssound_svc.db import make_pool
 from whatssound_svc.logs import request_id_var
 from whatssound_svc.periodic import maintenance_tasks
 from whatssound_svc.settings import Settings
+from whatssound_svc.sms import hook as sms_hook
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.pool = pool
     app.include_router(health.router)
+    app.include_router(sms_hook.router)
 
     @app.middleware("http")
     async def request_context(

@@ -1,0 +1,1 @@
+../../sql/auth/20261127220300_auth-sms-guard.sql
