@@ -83,4 +83,10 @@ def maintenance_tasks(settings: Settings) -> list[PeriodicTask]:
         ),
         PeriodicTask("realtime_flush", "select private.realtime_flush()", settings.realtime_flush_interval_s),
         PeriodicTask("realtime_prune", "select private.realtime_prune()", settings.realtime_prune_interval_s),
+        PeriodicTask(
+            "account_deletions",
+            "select private.process_account_deletions()",
+            settings.account_deletion_interval_s,
+        ),
+        PeriodicTask("sms_audit_prune", "select private.prune_sms_sends()", 3600.0),
     ]

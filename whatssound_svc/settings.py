@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     realtime_prune_interval_s: float = Field(
         default=60.0, gt=0, description="How often realtime events past their resync retention are dropped."
     )
+    account_deletion_interval_s: float = Field(
+        default=10.0, gt=0, le=300, description="How often requested account deletions are completed."
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

@@ -75,3 +75,21 @@ def test_shutdown_ends_tasks_even_when_a_library_swallows_the_cancellation(monke
         return bool(done)
 
     assert asyncio.run(main()), "the service did not stop"
+
+
+def test_a_running_service_completes_account_deletions(fresh_db) -> None:  # type: ignore[no-untyped-def]
+    with fresh_db.connect("supabase_admin") as setup:
+        setup.execute("set role postgres")
+        user = create_user(setup)
+        Api(setup)(user, "delete_my_account")
+    settings = Settings(database_url=SecretStr(fresh_db.url()), account_deletion_interval_s=0.1)
+    with TestClient(create_app(settings)):
+        deadline = time.monotonic() + 20
+        gone = False
+        while time.monotonic() < deadline and not gone:
+            with fresh_db.connect() as conn:
+                gone = conn.execute(
+                    "select not exists (select 1 from auth.users where id = %s)", (user.id,)
+                ).fetchone() == (True,)
+            time.sleep(0.1)
+    assert gone, "the auth.users row is removed by the service"

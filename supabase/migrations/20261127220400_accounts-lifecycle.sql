@@ -1,0 +1,1 @@
+../../sql/accounts/20261127220400_accounts-lifecycle.sql
