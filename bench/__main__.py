@@ -12,14 +12,15 @@ from types import ModuleType
 
 import psycopg
 
-from bench import auth, queue, realtime, realtime_cost, report, rooms
+from bench import auth, queue, realtime, realtime_cost, report, rooms, sms_hook
 from bench.harness import Result, run_pgbench
 from whatssound_svc.bootstrap import bootstrap
 from whatssound_svc.localpg import LocalCluster
 
 SUITES: dict[str, ModuleType] = {"rooms": rooms, "queue": queue, "realtime": realtime, "auth": auth}
-#: Suites that measure counts, not time: run(cluster) writes their own section.
-SIMULATIONS: dict[str, ModuleType] = {"realtime-budget": realtime_cost}
+#: Suites that are not pgbench runs (a simulation, an in-process HTTP hook): run(cluster) writes
+#: their own section.
+SELF_RUN: dict[str, ModuleType] = {"realtime-budget": realtime_cost, "sms-hook": sms_hook}
 DEFAULT_RATES = [500, 750, 1000, 1500, 2000]
 
 
@@ -85,7 +86,7 @@ def run_suite(name: str, suite: ModuleType, cluster: LocalCluster, seconds: int,
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
-        "--suite", action="append", choices=sorted(SUITES | SIMULATIONS), help="suite to run (default: all)"
+        "--suite", action="append", choices=sorted(SUITES | SELF_RUN), help="suite to run (default: all)"
     )
     parser.add_argument("--seconds", type=int, default=20, help="duration of each measurement")
     parser.add_argument("--rates", help="comma-separated offered rates per second")
@@ -94,14 +95,14 @@ def main() -> None:
     rates = [1000] if args.quick else [int(r) for r in args.rates.split(",")] if args.rates else DEFAULT_RATES
     seconds = min(args.seconds, 5) if args.quick else args.seconds
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    for name in args.suite or sorted(SUITES | SIMULATIONS):
+    for name in args.suite or sorted(SUITES | SELF_RUN):
         cluster = LocalCluster.ephemeral("bench")
         try:
             cluster.start()
             bootstrap(cluster.url(), cluster.admin_url, seed=False, report=lambda _m: None)
             logging.info("suite %s", name)
-            if name in SIMULATIONS:
-                SIMULATIONS[name].run(cluster)
+            if name in SELF_RUN:
+                SELF_RUN[name].run(cluster)
             else:
                 run_suite(name, SUITES[name], cluster, seconds, rates)
         finally:
