@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request, Response
 from whatssound_svc import __version__, health, periodic
 from whatssound_svc.db import make_pool
 from whatssound_svc.logs import request_id_var
+from whatssound_svc.payments import intake as payment_webhooks
 from whatssound_svc.periodic import maintenance_tasks
 from whatssound_svc.settings import Settings
 from whatssound_svc.sms import hook as sms_hook
@@ -43,6 +44,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="WhatsSound service", version=__version__, lifespan=lifespan)
     app.state.settings = settings
     app.state.pool = pool
+    app.include_router(payment_webhooks.router)
     app.include_router(health.router)
     app.include_router(sms_hook.router)
 

@@ -1,0 +1,1 @@
+../../sql/payments/20261127230000_payments-webhook-ledger.sql

@@ -1,0 +1,57 @@
+"""Webhook secrets (env prefix ``WHATSSOUND_PAYMENTS_``), read per process on first use.
+
+Stripe signs each endpoint with its own secret (``whsec_...``): the platform endpoint and the
+Connect endpoint differ, and so do test and live mode. RevenueCat sends the Authorization header
+value set in its dashboard verbatim. A missing secret leaves that endpoint answering 503 (the
+provider retries, and nothing is lost once it is set).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class PaymentSettings(BaseSettings):
+    """Secrets and limits of the payment webhooks."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="WHATSSOUND_PAYMENTS_", env_file=".env", env_ignore_empty=True, extra="ignore"
+    )
+
+    stripe_webhook_secret: SecretStr | None = Field(
+        default=None, description="Signing secret of the platform endpoint (/webhooks/stripe), whsec_..."
+    )
+    stripe_connect_webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Signing secret of the Connect endpoint (/webhooks/stripe-connect), whsec_...",
+    )
+    revenuecat_authorization: SecretStr | None = Field(
+        default=None, description="The Authorization header value configured in RevenueCat's dashboard."
+    )
+    stripe_tolerance_s: int = Field(
+        default=300,
+        ge=1,
+        le=3600,
+        description="Oldest signature timestamp accepted (Stripe's default, 5 min).",
+    )
+    max_body_bytes: int = Field(
+        default=512 * 1024,
+        ge=1024,
+        description="Larger deliveries are refused (413) before being read whole.",
+    )
+
+    @field_validator("stripe_webhook_secret", "stripe_connect_webhook_secret")
+    @classmethod
+    def _stripe_secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().strip().startswith("whsec_"):
+            raise ValueError("a Stripe webhook signing secret starts with whsec_")
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_payment_settings() -> PaymentSettings:
+    """The process-wide payment settings (a FastAPI dependency; tests override it)."""
+    return PaymentSettings()
