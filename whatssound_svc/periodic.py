@@ -89,4 +89,9 @@ def maintenance_tasks(settings: Settings) -> list[PeriodicTask]:
             settings.account_deletion_interval_s,
         ),
         PeriodicTask("sms_audit_prune", "select private.prune_sms_sends()", 3600.0),
+        PeriodicTask(
+            "webhook_events",
+            "select private.process_webhook_events()",
+            settings.webhook_processing_interval_s,
+        ),
     ]

@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     account_deletion_interval_s: float = Field(
         default=10.0, gt=0, le=300, description="How often requested account deletions are completed."
     )
+    webhook_processing_interval_s: float = Field(
+        default=2.0, gt=0, le=60, description="How often stored payment webhook events are processed."
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

@@ -1,0 +1,1 @@
+../../sql/payments/20261127230100_payments-revenuecat-entitlements.sql
