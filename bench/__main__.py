@@ -12,7 +12,7 @@ from types import ModuleType
 
 import psycopg
 
-from bench import auth, queue, realtime, realtime_cost, report, rooms, sms_hook
+from bench import auth, queue, realtime, realtime_cost, report, rooms, sms_hook, webhooks
 from bench.harness import Result, run_pgbench
 from whatssound_svc.bootstrap import bootstrap
 from whatssound_svc.localpg import LocalCluster
@@ -20,7 +20,11 @@ from whatssound_svc.localpg import LocalCluster
 SUITES: dict[str, ModuleType] = {"rooms": rooms, "queue": queue, "realtime": realtime, "auth": auth}
 #: Suites that are not pgbench runs (a simulation, an in-process HTTP hook): run(cluster) writes
 #: their own section.
-SELF_RUN: dict[str, ModuleType] = {"realtime-budget": realtime_cost, "sms-hook": sms_hook}
+SELF_RUN: dict[str, ModuleType] = {
+    "realtime-budget": realtime_cost,
+    "sms-hook": sms_hook,
+    "webhooks": webhooks,
+}
 DEFAULT_RATES = [500, 750, 1000, 1500, 2000]
 
 
