@@ -161,6 +161,8 @@ EXPORTED = {
     ("public.dj_bans", "dj_id"): "bans_issued", ("public.dj_blocked_terms", "dj_id"): "blocked_terms",
     ("public.reports", "reporter_id"): "reports_filed", ("public.moderation_log", "actor_id"): "moderation_actions_taken",
     ("private.sms_sends", "user_id"): "sms_sent",
+    ("public.tips", "tipper_id"): "tips_given", ("public.tips", "dj_id"): "tips_received",
+    ("public.payout_accounts", "dj_id"): "payout_account",
 }  # fmt: skip
 #: User columns deliberately not exported: other people's data about this user, or operational state.
 NOT_EXPORTED = {

@@ -156,13 +156,3 @@ def test_each_event_applies_once_and_failures_are_retried(db: psycopg.Connection
         (broken["id"],),
     ).fetchone()
     assert row == (True, 1, True, True), "recorded and scheduled for a retry, not dropped"
-
-
-def test_stripe_events_wait_for_their_processor(db: psycopg.Connection) -> None:
-    db.execute(
-        "select private.record_webhook_event('stripe', 'evt_1', 'payment_intent.succeeded', true, null, now(), '{}')"
-    )
-    deliver(db)
-    assert db.execute(
-        "select handled_at from private.webhook_events where event_id = 'evt_1'"
-    ).fetchone() == (None,)

@@ -1,0 +1,1 @@
+../../sql/payments/20261127230200_payments-tips-ledger.sql

@@ -1,0 +1,1 @@
+../../sql/payments/20261127230300_payments-stripe-processing.sql
