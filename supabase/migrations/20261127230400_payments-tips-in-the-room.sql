@@ -1,0 +1,1 @@
+../../sql/payments/20261127230400_payments-tips-in-the-room.sql
