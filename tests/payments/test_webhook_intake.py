@@ -16,9 +16,11 @@ import pytest
 import stripe
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
+from typer.testing import CliRunner
 
 from tests.conftest import FreshDb
 from whatssound_svc.app import create_app
+from whatssound_svc.cli import app as cli
 from whatssound_svc.payments.settings import PaymentSettings, get_payment_settings
 from whatssound_svc.processes import free_port
 from whatssound_svc.settings import Settings
@@ -252,3 +254,21 @@ def test_the_ledger_is_private(fresh_db: FreshDb) -> None:
         conn.execute("set role authenticated")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("select * from private.webhook_events")
+
+
+def test_an_operator_can_replay_and_list_stored_events(fresh_db: FreshDb) -> None:
+    runner = CliRunner()
+    env = {"DATABASE_URL": fresh_db.url(), "COLUMNS": "200"}
+    with fresh_db.connect() as conn:
+        conn.execute(
+            "select private.record_webhook_event('stripe', 'evt_replay', 'radar.early_fraud_warning.created', true,"
+            ' null, now(), \'{"id": "evt_replay", "type": "radar.early_fraud_warning.created", "created": 1}\')'
+        )
+    assert "evt_replay" in runner.invoke(cli, ["webhooks", "pending"], env=env).output
+    replayed = runner.invoke(cli, ["webhooks", "replay", "evt_replay"], env=env)
+    assert replayed.exit_code == 0, replayed.output
+    assert "handled" in replayed.output
+    again = runner.invoke(cli, ["webhooks", "replay", "evt_replay"], env=env)
+    assert again.exit_code == 0, "replaying is idempotent"
+    assert runner.invoke(cli, ["webhooks", "pending"], env=env).output.strip() == "nothing pending"
+    assert runner.invoke(cli, ["webhooks", "replay", "evt_nope"], env=env).exit_code == 3
