@@ -27,7 +27,7 @@ WHATSSOUND = str(Path(sys.executable).parent / "whatssound")
 @pytest.mark.parametrize(
     "command",
     [[], ["db"], ["db", "push"], ["db", "status"], ["db", "reset"], ["db", "new"], ["db", "bootstrap"],
-     ["pg"], ["pg", "start"], ["pg", "status"], ["dev"], ["serve"], ["events"], ["events", "tail"], ["events", "budget"], ["webhooks"], ["webhooks", "replay"], ["webhooks", "pending"]],
+     ["pg"], ["pg", "start"], ["pg", "status"], ["dev"], ["serve"], ["events"], ["events", "tail"], ["events", "budget"], ["webhooks"], ["webhooks", "replay"], ["webhooks", "pending"], ["reconcile"], ["reconcile", "revenuecat"]],
 )  # fmt: skip
 def test_every_command_has_help(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])

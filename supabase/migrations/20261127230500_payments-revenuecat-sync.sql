@@ -1,0 +1,1 @@
+../../sql/payments/20261127230500_payments-revenuecat-sync.sql
