@@ -6,13 +6,14 @@ rate limited. Records every request (path and headers) for assertions."""
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote
+
+from tests.support.loopback import answer_json
 
 KEY = "sk_test_whatssound"
 
@@ -34,27 +35,19 @@ class FakeRevenueCat:
             def do_GET(self) -> None:
                 fake.requests.append((self.path, dict(self.headers)))
                 if not self.path.startswith("/v1/subscribers/"):
-                    return self._answer(404, {"code": 7259, "message": "Not found."})
+                    return answer_json(self, 404, {"code": 7259, "message": "Not found."})
                 if self.headers.get("Authorization") != f"Bearer {KEY}":
-                    return self._answer(401, {"code": 7225, "message": "Invalid API Key."})
+                    return answer_json(self, 401, {"code": 7225, "message": "Invalid API Key."})
                 if fake.rate_limited:
-                    return self._answer(429, {"code": 7638, "message": "Rate limit exceeded."})
+                    return answer_json(self, 429, {"code": 7638, "message": "Rate limit exceeded."})
                 app_user_id = unquote(self.path.removeprefix("/v1/subscribers/"))
                 status = 200
                 if app_user_id not in fake.subscribers:
                     fake.created.append(app_user_id)
                     fake.subscribers[app_user_id] = {"entitlements": {}, "subscriptions": {}}
                     status = 201
-                return self._answer(status, {"request_date": "2030-01-01T00:00:00Z",
+                return answer_json(self, status, {"request_date": "2030-01-01T00:00:00Z",
                                              "subscriber": fake.subscribers[app_user_id]})  # fmt: skip
-
-            def _answer(self, status: int, body: dict[str, Any]) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
 
             def log_message(self, format: str, *args: Any) -> None:
                 return

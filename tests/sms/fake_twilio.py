@@ -18,7 +18,6 @@ what arrived in ``fake.requests`` (every request) and ``fake.sent`` (accepted me
 from __future__ import annotations
 
 import base64
-import json
 import re
 import threading
 import time
@@ -28,6 +27,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
+
+from tests.support.loopback import answer_json
 
 _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 _PATH = re.compile(r"/2010-04-01/Accounts/(AC[0-9a-f]{32})/Messages\.json")
@@ -204,12 +205,7 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
             if fake.delay_s:
                 time.sleep(fake.delay_s)
             status, document = fake.answer(self.path, self.headers.get("Authorization"), form)
-            payload = json.dumps(document).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            answer_json(self, status, document)
 
         def log_message(self, format: str, *args: object) -> None:
             """Quiet: tests read ``fake.requests`` instead."""
