@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from tests.support.api import Api, make_dj, make_session
-from tests.support.gotrue import create_user
+from tests.support.gotrue import as_role, create_user
 from tests.support.postgrest import as_user
 
 T0 = 1_900_000_000
@@ -220,3 +220,18 @@ def test_only_the_tipper_and_the_dj_see_a_tip(db: psycopg.Connection, tip: Tip) 
             assert db.execute("select count(*) from public.tips").fetchone() == (expected,)
     with pytest.raises(psycopg.errors.InsufficientPrivilege), as_user(db, tip.tipper):
         db.execute("update public.tips set status = 'succeeded'")
+
+
+def test_deleting_the_tipper_and_the_dj_keeps_the_ledger_balanced(
+    db: psycopg.Connection, api: Api, tip: Tip
+) -> None:
+    deliver(db, tip.succeeded(), tip.refunded(400))
+    for user in (tip.tipper, tip.dj):
+        api(user, "delete_my_account")
+    with as_role(db, "postgres"):
+        assert db.execute("select private.process_account_deletions()").fetchone() == (2,)
+    row = db.execute("select tipper_id, dj_id, session_id, status::text, amount_refunded from public.tips where id = %s",
+                     (tip.id,)).fetchone()  # fmt: skip
+    assert row == (None, None, None, "succeeded", 400), "the tip stays, its people detached"
+    assert sound(db) == []
+    assert tip.dj_balance() == 900 - 360, "the books still show what was paid out"
