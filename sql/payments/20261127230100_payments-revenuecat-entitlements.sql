@@ -2,10 +2,10 @@
  * payments-revenuecat-entitlements: RevenueCat events from the ledger become entitlements, the
  * table hidden.has_entitlement reads (subscriber-only chat, higher request quotas).
  *
- * private.process_webhook_events() (the service, every few seconds) claims unhandled RevenueCat
- * rows with SKIP LOCKED and applies each in its own subtransaction: an error is recorded and
- * retried with backoff, never dropped; a handled row is never applied again. Stripe rows wait
- * for the tip processor (not built yet): they stay unhandled, so nothing is lost meanwhile.
+ * private.process_webhook_events() (the service, every few seconds) claims unhandled rows with
+ * SKIP LOCKED and applies each in its own subtransaction through private.apply_webhook_event,
+ * the one place that knows which provider goes to which processor: an error is recorded and
+ * retried with backoff, never dropped; a handled row is never applied again.
  *
  * Rules (RevenueCat's documented semantics):
  *   - the app sets RevenueCat's app user id to the Supabase user id; events are matched by
@@ -114,6 +114,20 @@ $$;
 comment on function private.apply_revenuecat_event(jsonb, boolean) is
   'Apply one RevenueCat event to entitlements (see the migration''s header); returns what it did.';
 
+create function private.apply_webhook_event(p_row private.webhook_events) returns text
+language plpgsql volatile
+set search_path = ''
+as $$
+begin
+  if p_row.provider = 'revenuecat' then
+    return private.apply_revenuecat_event(p_row.payload, p_row.livemode);
+  end if;
+  raise exception 'Not yet: no processor for % events', p_row.provider using errcode = 'WRTRY';
+end
+$$;
+comment on function private.apply_webhook_event(private.webhook_events) is
+  'Apply one stored event with its provider''s processor; returns what it did, raises WRTRY to be retried later.';
+
 create function private.process_webhook_events(p_limit integer default 100) returns integer
 language plpgsql volatile
 set search_path = ''
@@ -125,13 +139,13 @@ declare
 begin
   for v_row in
     select w.* from private.webhook_events as w
-    where w.handled_at is null and w.next_attempt_at <= now() and w.provider = 'revenuecat'
+    where w.handled_at is null and w.next_attempt_at <= now()
     order by w.provider_created_at, w.id
     limit p_limit
     for update skip locked
   loop
     begin
-      v_outcome := private.apply_revenuecat_event(v_row.payload, v_row.livemode);
+      v_outcome := private.apply_webhook_event(v_row);
       update private.webhook_events as w
       set handled_at = now(), attempts = w.attempts + 1, last_error = null
       where w.id = v_row.id;
@@ -148,5 +162,5 @@ begin
 end
 $$;
 comment on function private.process_webhook_events(integer) is
-  'Scheduled (the service, every few seconds): apply unhandled RevenueCat events in provider order; a failure '
-  'is recorded and retried with backoff. Returns how many were handled.';
+  'Scheduled (the service, every few seconds): apply unhandled events in provider order (apply_webhook_event); '
+  'a failure, or an event that must wait (WRTRY), is recorded and retried with backoff. Returns how many were handled.';

@@ -160,45 +160,17 @@ comment on function private.apply_stripe_event(jsonb) is
   'Apply one Stripe event to tips, the ledger or payout accounts (see the migration''s header); returns what it did. '
   'Raises WRTRY when the event must wait for an earlier one.';
 
-create or replace function private.process_webhook_events(p_limit integer default 100) returns integer
+create or replace function private.apply_webhook_event(p_row private.webhook_events) returns text
 language plpgsql volatile
 set search_path = ''
 as $$
-declare
-  v_row private.webhook_events;
-  v_done integer := 0;
-  v_outcome text;
 begin
-  for v_row in
-    select w.* from private.webhook_events as w
-    where w.handled_at is null and w.next_attempt_at <= now()
-    order by w.provider_created_at, w.id
-    limit p_limit
-    for update skip locked
-  loop
-    begin
-      v_outcome := case
-        when v_row.provider = 'revenuecat' then private.apply_revenuecat_event(v_row.payload, v_row.livemode)
-        else private.apply_stripe_event(v_row.payload)
-      end;
-      update private.webhook_events as w
-      set handled_at = now(), attempts = w.attempts + 1, last_error = null
-      where w.id = v_row.id;
-      v_done := v_done + 1;
-    exception when others then
-      v_outcome := sqlerrm;
-      update private.webhook_events as w
-      set attempts = w.attempts + 1, last_error = left(v_outcome, 500),
-        next_attempt_at = now() + least(interval '1 hour', interval '5 seconds' * power(2, w.attempts))
-      where w.id = v_row.id;
-    end;
-  end loop;
-  return v_done;
+  if p_row.provider = 'revenuecat' then
+    return private.apply_revenuecat_event(p_row.payload, p_row.livemode);
+  end if;
+  return private.apply_stripe_event(p_row.payload);
 end
 $$;
-comment on function private.process_webhook_events(integer) is
-  'Scheduled (the service, every few seconds): apply unhandled Stripe and RevenueCat events in provider order; '
-  'a failure or an event that must wait (WRTRY) is recorded and retried with backoff. Returns how many were handled.';
 
 create function hidden.my_tip_balance() returns json
 language sql stable security definer
