@@ -1,0 +1,1 @@
+../../sql/payments/20261128000000_payments-start-tip.sql
