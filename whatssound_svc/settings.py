@@ -58,7 +58,10 @@ class Settings(BaseSettings):
     )
     periodic_tasks: bool = Field(
         default=True,
-        description="Run periodic maintenance (presence refresh, realtime flush) in this process.",
+        description="Run background work in this process: periodic maintenance and a job worker.",
+    )
+    job_concurrency: int = Field(
+        default=4, ge=0, le=64, description="Jobs the in-process worker runs at once (0: no worker here)."
     )
     presence_refresh_interval_s: float = Field(
         default=5.0, gt=0, description="How often listener counts are refreshed from heartbeats."

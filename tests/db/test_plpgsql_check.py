@@ -26,12 +26,12 @@ def test_plpgsql_functions_have_no_errors(fresh_db) -> None:  # type: ignore[no-
         admin.execute("create extension plpgsql_check")
         functions = admin.execute(
             """
-            select p.oid, p.oid::regprocedure::text, coalesce(t.tgrelid, 0)
+            select p.oid, p.oid::regprocedure::text, coalesce(t.tgrelid, 0), t.tgoldtable, t.tgnewtable
             from pg_proc p
             join pg_language l on l.oid = p.prolang and l.lanname = 'plpgsql'
             join pg_namespace n on n.oid = p.pronamespace
             left join lateral (
-              select tgrelid from pg_trigger where tgfoid = p.oid limit 1
+              select tgrelid, tgoldtable, tgnewtable from pg_trigger where tgfoid = p.oid limit 1
             ) t on true
             where n.nspname = any(%s)
               and (p.prorettype <> 'trigger'::regtype or t.tgrelid is not null)
@@ -40,10 +40,11 @@ def test_plpgsql_functions_have_no_errors(fresh_db) -> None:  # type: ignore[no-
         ).fetchall()
         assert functions, "no PL/pgSQL functions found: the query is wrong"
         problems = []
-        for oid, name, relid in functions:
+        for oid, name, relid, oldtable, newtable in functions:  # transition tables of statement triggers
             rows = admin.execute(
-                "select level, message, lineno from plpgsql_check_function_tb(%s, %s) where level = 'error'",
-                (oid, relid),
+                "select level, message, lineno from plpgsql_check_function_tb(%s, %s, oldtable => %s, newtable => %s)"
+                " where level = 'error'",
+                (oid, relid, oldtable, newtable),
             ).fetchall()
             problems += [f"{name} line {lineno}: {message}" for _level, message, lineno in rows]
     assert problems == []

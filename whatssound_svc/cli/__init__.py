@@ -12,7 +12,7 @@ import psycopg
 import typer
 from rich.console import Console
 
-from whatssound_svc.cli import db, dev, docs, events, pg, reconcile, webhooks
+from whatssound_svc.cli import db, dev, docs, events, jobs, pg, reconcile, webhooks
 from whatssound_svc.errors import WhatsSoundError
 from whatssound_svc.pginstall import ClusterError
 
@@ -29,6 +29,7 @@ app.add_typer(docs.app, name="docs")
 app.add_typer(events.app, name="events")
 app.add_typer(webhooks.app, name="webhooks")
 app.add_typer(reconcile.app, name="reconcile")
+app.add_typer(jobs.app, name="jobs")
 app.command("dev")(dev.dev)
 app.command("serve")(dev.serve)
 

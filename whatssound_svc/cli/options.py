@@ -25,3 +25,4 @@ AdminUrl = Annotated[
         show_default=False,
     ),
 ]
+Json = Annotated[bool, typer.Option("--json", help="Machine-readable output: one JSON document.")]

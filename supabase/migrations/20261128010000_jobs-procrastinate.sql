@@ -1,0 +1,1 @@
+../../sql/jobs/20261128010000_jobs-procrastinate.sql

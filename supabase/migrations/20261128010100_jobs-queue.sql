@@ -1,0 +1,1 @@
+../../sql/jobs/20261128010100_jobs-queue.sql

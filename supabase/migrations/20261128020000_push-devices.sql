@@ -1,0 +1,1 @@
+../../sql/push/20261128020000_push-devices.sql

@@ -1,0 +1,1 @@
+../../sql/push/20261128020100_push-outbox.sql

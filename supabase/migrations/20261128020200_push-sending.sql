@@ -1,0 +1,1 @@
+../../sql/push/20261128020200_push-sending.sql

@@ -1,0 +1,1 @@
+../../sql/accounts/20261128020300_accounts-export-registry.sql

@@ -1,0 +1,125 @@
+"""``whatssound jobs``: run workers, and look after failed jobs."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+from typing import Annotated
+
+import psycopg
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from whatssound_svc.cli.db import target
+from whatssound_svc.cli.options import DbUrl, Json
+from whatssound_svc.jobs import queue, runner
+
+app = typer.Typer(help="Background jobs (procrastinate, schema `procrastinate`).", no_args_is_help=True)
+
+
+@app.command()
+def worker(
+    db_url: DbUrl = None,
+    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Jobs run at once.")] = 4,
+    queues: Annotated[
+        list[str] | None, typer.Option("--queue", help="Only these queues (repeat); default all.")
+    ] = None,
+) -> None:
+    """Run a job worker until Ctrl-C (add as many as the load needs; they share the work).
+
+    Example: whatssound jobs worker --concurrency 8 --queue push
+    """
+    with target(db_url, None) as where:
+        jobs = queue.make_app(where.url)
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(runner.work_forever(jobs, concurrency=concurrency, queues=queues))
+
+
+@app.command()
+def failed(
+    db_url: DbUrl = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many, newest first.")] = 50,
+    as_json: Json = False,
+) -> None:
+    """List dead-lettered jobs (retries exhausted) with their last error.
+
+    Example: whatssound jobs failed --limit 20
+    """
+    with target(db_url, None) as where, psycopg.connect(where.url) as conn:
+        rows = conn.execute(
+            "select j.id, j.task_name, j.queue_name, j.attempts, f.error, f.failed_at"
+            " from procrastinate.procrastinate_jobs as j"
+            " left join lateral (select x.error, x.failed_at from private.job_failures as x"
+            "   where x.job_id = j.id order by x.attempt desc limit 1) as f on true"
+            " where j.status = 'failed' order by j.id desc limit %s",
+            (limit,),
+        ).fetchall()
+    if as_json:
+        keys = ("id", "task", "queue", "attempts", "last_error", "failed_at")
+        typer.echo(json.dumps([dict(zip(keys, r, strict=True)) for r in rows], default=str))
+        return
+    table = Table(
+        "id", "task", "queue", "attempts", "last error", "failed at", title=f"{len(rows)} failed job(s)"
+    )
+    for job_id, task, queue_name, attempts, error, at in rows:
+        table.add_row(
+            str(job_id), task, queue_name, str(attempts), error or "", f"{at:%Y-%m-%d %H:%M}" if at else ""
+        )
+    Console().print(table)
+    if rows:
+        typer.echo("Fix the cause, then: whatssound jobs retry <id>")
+
+
+@app.command()
+def retry(
+    job_id: Annotated[int, typer.Argument(help="A failed job's id (whatssound jobs failed).")],
+    db_url: DbUrl = None,
+) -> None:
+    """Run a failed job again now (one more attempt).
+
+    Example: whatssound jobs retry 1234
+    """
+    with target(db_url, None) as where, psycopg.connect(where.url, autocommit=True) as conn:
+        try:
+            conn.execute(
+                "select procrastinate.procrastinate_retry_job_v2(%s, now(), null, null, null)", (job_id,)
+            )
+        except psycopg.errors.RaiseException:
+            typer.echo(
+                f"job {job_id} is not failed (or does not exist): see `whatssound jobs failed`", err=True
+            )
+            raise typer.Exit(3) from None
+    typer.echo(f"job {job_id} queued again")
+
+
+def _age(text: str) -> str:
+    match = re.fullmatch(r"(\d+)([dh])", text.strip())
+    if not match:
+        raise typer.BadParameter("use a number of days or hours, e.g. 7d or 12h", param_hint="--older-than")
+    return f"{match[1]} {'days' if match[2] == 'd' else 'hours'}"
+
+
+@app.command()
+def purge(
+    older_than: Annotated[
+        str, typer.Option("--older-than", help="Age of finished jobs to delete: 7d, 12h.")
+    ] = "7d",
+    db_url: DbUrl = None,
+    include_failed: Annotated[bool, typer.Option(help="Delete failed (dead-lettered) jobs too.")] = False,
+) -> None:
+    """Delete finished jobs (succeeded, cancelled; failed with --include-failed) older than the age.
+
+    Example: whatssound jobs purge --older-than 14d --include-failed
+    """
+    statuses = ["succeeded", "cancelled", "aborted"] + (["failed"] if include_failed else [])
+    with target(db_url, None) as where, psycopg.connect(where.url, autocommit=True) as conn:
+        deleted = conn.execute(
+            "delete from procrastinate.procrastinate_jobs as j where j.status::text = any(%s)"
+            " and not exists (select 1 from procrastinate.procrastinate_events as e where e.job_id = j.id"
+            "   and e.at > now() - %s::interval)",
+            (statuses, _age(older_than)),
+        ).rowcount
+    typer.echo(f"deleted {deleted} job(s) finished more than {older_than} ago")

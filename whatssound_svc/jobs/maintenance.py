@@ -1,0 +1,20 @@
+"""The queue's own upkeep."""
+
+from __future__ import annotations
+
+import procrastinate
+
+from whatssound_svc.jobs import queue
+
+
+def blueprint() -> procrastinate.Blueprint:
+    """The queue's own tasks, on a blueprint of their own per app (procrastinate binds it to one app)."""
+    bp = procrastinate.Blueprint()
+
+    @bp.periodic(cron="* * * * *", periodic_id="every-minute")
+    @bp.task(name="recover_stalled", pass_context=True, queueing_lock="jobs:recover_stalled")
+    async def recover_stalled(context: procrastinate.JobContext, timestamp: int) -> int:
+        """Every minute: jobs held by dead workers go back to the queue."""
+        return await queue.recover_stalled(context.app)
+
+    return bp

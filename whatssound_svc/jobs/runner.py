@@ -1,0 +1,50 @@
+"""Run a job worker for as long as the process lives, riding out database outages."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+from collections.abc import AsyncIterator
+
+import procrastinate
+import psycopg
+from procrastinate.app import WorkerOptions
+
+logger = logging.getLogger(__name__)
+
+#: Wait before reconnecting after the worker lost the database.
+RECONNECT_S = 5.0
+
+
+async def work_forever(
+    app: procrastinate.App, *, concurrency: int, name: str | None = None, queues: list[str] | None = None
+) -> None:
+    """Run a worker (all queues by default); if the database goes away, wait and start again."""
+    name = name or f"{socket.gethostname()}-worker"
+    options: WorkerOptions = {"concurrency": concurrency, "install_signal_handlers": False, "name": name}
+    if queues:
+        options["queues"] = queues
+    while True:
+        try:
+            async with app.open_async():
+                logger.info("job worker started", extra={"worker": name, "concurrency": concurrency})
+                await app.run_worker_async(**options)
+        except (psycopg.Error, procrastinate.exceptions.ConnectorException, OSError) as exc:
+            logger.warning("job worker lost the database: %s", type(exc).__name__, extra={"worker": name})
+        await asyncio.sleep(RECONNECT_S)
+
+
+@contextlib.asynccontextmanager
+async def running(app: procrastinate.App, *, concurrency: int) -> AsyncIterator[None]:
+    """A worker in the background for the duration of the block (none if concurrency is 0)."""
+    if concurrency <= 0:
+        yield
+        return
+    task = asyncio.create_task(work_forever(app, concurrency=concurrency), name="job-worker")
+    try:
+        yield
+    finally:
+        task.cancel()  # procrastinate lets running jobs finish (its graceful shutdown), then stops
+        await asyncio.gather(task, return_exceptions=True)

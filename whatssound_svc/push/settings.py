@@ -1,0 +1,45 @@
+"""Push settings (env prefix ``WHATSSOUND_PUSH_``), read per process on first use."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class PushSettings(BaseSettings):
+    """How the service talks to Expo's push API."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="WHATSSOUND_PUSH_", env_file=".env", env_ignore_empty=True, extra="ignore"
+    )
+
+    expo_url: str = Field(
+        default="https://exp.host", description="Expo push API base URL (a loopback fake in tests)."
+    )
+    expo_access_token: SecretStr | None = Field(
+        default=None, description="Expo access token, if enhanced push security is on for the project."
+    )
+    request_timeout_s: float = Field(default=10.0, gt=0, le=60, description="Per request to Expo.")
+    concurrency: int = Field(
+        default=6, ge=1, le=20, description="Requests to Expo in flight at once (Expo's SDK: 6)."
+    )
+    chunk_size: int = Field(
+        default=100, ge=1, le=100, description="Messages per request (Expo's maximum: 100)."
+    )
+    max_attempts: int = Field(
+        default=5, ge=1, le=20, description="Send attempts before a message is given up."
+    )
+    retry_base_s: float = Field(
+        default=2.0, gt=0, description="First retry waits up to this; doubles per attempt."
+    )
+    receipt_batch: int = Field(
+        default=1000, ge=1, le=1000, description="Receipt ids per request (Expo's maximum: 1000)."
+    )
+
+
+@lru_cache(maxsize=1)
+def get_push_settings() -> PushSettings:
+    """The process-wide push settings."""
+    return PushSettings()
