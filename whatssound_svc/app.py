@@ -10,8 +10,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 
-from whatssound_svc import __version__, health, periodic
+from whatssound_svc import __version__, health, metrics, periodic
 from whatssound_svc.db import make_pool
+from whatssound_svc.jobs import queue as job_queue
+from whatssound_svc.jobs import runner as job_runner
 from whatssound_svc.logs import request_id_var
 from whatssound_svc.payments import intake as payment_webhooks
 from whatssound_svc.periodic import maintenance_tasks
@@ -27,15 +29,20 @@ _MAX_REQUEST_ID = 128
 def create_app(settings: Settings) -> FastAPI:
     """Build the app; the pool opens on start-up and closes on shutdown."""
     pool = make_pool(settings)
+    jobs = job_queue.make_app(settings.database_url.get_secret_value())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Do not wait for the database: /healthz must answer even while it is down.
         await pool.open(wait=False)
-        tasks = maintenance_tasks(settings) if settings.periodic_tasks else []
+        background = settings.periodic_tasks
+        tasks = maintenance_tasks(settings) if background else []
         logger.info("service started", extra={"version": __version__, "env": settings.environment})
         try:
-            async with periodic.running(pool, tasks):
+            async with (
+                periodic.running(pool, tasks),
+                job_runner.running(jobs, concurrency=settings.job_concurrency if background else 0),
+            ):
                 yield
         finally:
             await pool.close()
@@ -44,8 +51,12 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="WhatsSound service", version=__version__, lifespan=lifespan)
     app.state.settings = settings
     app.state.pool = pool
+    app.state.jobs = jobs
     app.include_router(payment_webhooks.router)
     app.include_router(health.router)
+    app.include_router(metrics.router)
+    app.state.http_metrics = http_metrics = metrics.HttpMetrics()
+    app.middleware("http")(http_metrics.observe)
     app.include_router(sms_hook.router)
 
     @app.middleware("http")

@@ -1,0 +1,95 @@
+"""/metrics exposes the HTTP, webhook, job, push and realtime series with the right values after a
+scripted scenario, in a format Prometheus parses."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
+from pydantic import SecretStr
+
+from tests.conftest import FreshDb
+from tests.push.fake_expo import token
+from tests.support.gotrue import create_user
+from whatssound_svc.app import create_app
+from whatssound_svc.settings import Settings
+
+
+def scrape(client: TestClient) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+    }
+
+
+def test_the_series_after_a_scripted_scenario(fresh_db: FreshDb) -> None:
+    with fresh_db.connect("supabase_admin") as conn:
+        for n, (provider, kind, handled, attempts) in enumerate([
+            ("stripe", "payment_intent.succeeded", True, 1), ("stripe", "payment_intent.succeeded", True, 1),
+            ("stripe", "charge.refunded", False, 2), ("revenuecat", "RENEWAL", False, 0),
+        ]):  # fmt: skip
+            conn.execute(
+                "select private.record_webhook_event(%s, %s, %s, true, null, now(), %s)",
+                (provider, f"evt_{n}", kind, json.dumps({"id": f"evt_{n}", "type": kind})),
+            )
+            conn.execute(
+                "update private.webhook_events set attempts = %s,"
+                " handled_at = case when %s then now() end where event_id = %s",
+                (attempts, handled, f"evt_{n}"),
+            )
+        conn.execute("select private.enqueue_job('push:receipts', '{}', 'push')")
+        conn.execute("select private.enqueue_job('jobs:recover_stalled', '{}', 'default')")
+        conn.execute("update procrastinate.procrastinate_jobs set scheduled_at = now() - interval '10 minutes'"
+                     " where queue_name = 'default'")  # fmt: skip
+        user = create_user(conn)
+        conn.execute("insert into public.push_devices (user_id, token, platform) values (%s, %s, 'ios')",
+                     (user.id, token("metrics")))  # fmt: skip
+        for n in range(3):
+            conn.execute("select private.notify(%s, 'mention', %s, null)", (user.id, f"m{n}"))
+        conn.execute("update private.push_messages set status = 'failed', error = 'DeviceNotRegistered'"
+                     " where id = (select min(id) from private.push_messages)")  # fmt: skip
+    app = create_app(
+        Settings(database_url=SecretStr(fresh_db.url()), environment="test", periodic_tasks=False)
+    )
+    with TestClient(app) as client:
+        assert client.get("/healthz").status_code == 200
+        client.get("/no/such/page")
+        series = scrape(client)
+
+    def value(name: str, **labels: str) -> float:
+        return series.get((name, tuple(sorted(labels.items()))), 0.0)
+
+    assert value("whatssound_database_up") == 1
+    assert (
+        value("whatssound_http_request_duration_seconds_count", method="GET", route="/healthz", status="200")
+        == 1
+    )
+    assert (
+        value("whatssound_http_request_duration_seconds_count", method="GET", route="unmatched", status="404")
+        == 1
+    )
+    webhook = "whatssound_webhook_events_last_hour"
+    assert value(webhook, provider="stripe", event_type="payment_intent.succeeded", state="processed") == 2
+    assert value(webhook, provider="stripe", event_type="charge.refunded", state="failing") == 1
+    assert value(webhook, provider="revenuecat", event_type="RENEWAL", state="pending") == 1
+    assert (
+        value("whatssound_job_queue_jobs", queue="push", status="todo") >= 2
+    )  # receipts + the coalesced send
+    assert value("whatssound_job_queue_oldest_due_seconds", queue="default") >= 600
+    assert value("whatssound_push_messages_last_hour", status="queued", error="") == 2
+    assert value("whatssound_push_messages_last_hour", status="failed", error="DeviceNotRegistered") == 1
+    assert value("whatssound_realtime_events_last_minute", event="notification") == 3, "one per notification"
+
+
+def test_a_database_outage_is_a_series_not_an_error(fresh_db: FreshDb) -> None:
+    app = create_app(Settings(database_url=SecretStr("postgresql://postgres:postgres@127.0.0.1:1/none"),
+                              environment="test", periodic_tasks=False, db_connect_timeout_s=0.5))  # fmt: skip
+    with TestClient(app) as client:
+        series = scrape(client)
+    assert series[("whatssound_database_up", ())] == 0
+    assert not any(name.startswith("whatssound_push") for name, _ in series)

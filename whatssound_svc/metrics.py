@@ -1,0 +1,133 @@
+"""``/metrics`` in Prometheus text format.
+
+Two kinds of series. The service's own HTTP traffic is measured in-process (latency histogram
+and count per method, route template and status). Everything the database knows (webhook
+events, the job queue, push deliveries, realtime broadcasts) is read from it at scrape time, so
+the figures are the same whichever instance answers and however many workers did the work; they
+are gauges over stated windows (the last hour, the last minute), ready for ratios in alerts
+(ops/alerts.yml). If the database cannot be read, ``whatssound_database_up`` is 0 and the
+database series are absent.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable
+
+import psycopg
+from fastapi import APIRouter, Request, Response
+from prometheus_client import CollectorRegistry, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from psycopg_pool import AsyncConnectionPool
+
+logger = logging.getLogger(__name__)
+router = APIRouter(tags=["metrics"])
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+#: (metric, help, labels, query): each query returns the label values then the value.
+DATABASE_SERIES: list[tuple[str, str, list[str], str]] = [
+    (
+        "whatssound_webhook_events_last_hour",
+        "Payment webhook events received in the last hour, by state.",
+        ["provider", "event_type", "state"],
+        "select provider, event_type, case when handled_at is not null then 'processed'"
+        " when attempts > 0 then 'failing' else 'pending' end, count(*) from private.webhook_events"
+        " where received_at > now() - interval '1 hour' group by 1, 2, 3",
+    ),
+    (
+        "whatssound_job_queue_jobs",
+        "Jobs per queue and status.",
+        ["queue", "status"],
+        "select queue, status, jobs from private.job_queue_health",
+    ),
+    (
+        "whatssound_job_queue_oldest_due_seconds",
+        "Age of the oldest job due and not started, per queue.",
+        ["queue"],
+        "select queue, coalesce(oldest_waiting_s, 0) from private.job_queue_health where status = 'todo'",
+    ),
+    (
+        "whatssound_push_messages_last_hour",
+        "Push messages queued in the last hour, by status and Expo error.",
+        ["status", "error"],
+        "select status::text, coalesce(error, ''), count(*) from private.push_messages"
+        " where created_at > now() - interval '1 hour' group by 1, 2",
+    ),
+    (
+        "whatssound_push_receipts_last_hour",
+        "Push receipts read in the last hour, by result.",
+        ["receipt"],
+        "select receipt_status, count(*) from private.push_messages"
+        " where receipt_checked_at > now() - interval '1 hour' group by 1",
+    ),
+    (
+        "whatssound_realtime_events_last_minute",
+        "Realtime broadcasts emitted in the last minute, by event.",
+        ["event"],
+        "select event, count(*) from private.realtime_log"
+        " where created_at > now() - interval '1 minute' group by 1",
+    ),
+]
+
+
+class _Snapshot(Collector):
+    def __init__(self, families: list[Metric]) -> None:
+        self.families = families
+
+    def collect(self) -> Iterable[Metric]:
+        return self.families
+
+
+async def database_families(pool: AsyncConnectionPool) -> list[Metric]:
+    """The database series, read in one short read-only transaction."""
+    up = GaugeMetricFamily("whatssound_database_up", "Whether /metrics could read the database.")
+    families: list[Metric] = []
+    try:
+        async with pool.connection(timeout=2.0) as conn, conn.transaction():
+            await conn.execute("set transaction read only")
+            for name, help_text, labels, query in DATABASE_SERIES:
+                family = GaugeMetricFamily(name, help_text, labels=labels)
+                for row in await (await conn.execute(query)).fetchall():
+                    family.add_metric([str(v) for v in row[:-1]], float(row[-1]))
+                families.append(family)
+    except (psycopg.Error, TimeoutError) as exc:
+        logger.warning("metrics: database unreadable: %s", type(exc).__name__)
+        up.add_metric([], 0)
+        return [up]
+    up.add_metric([], 1)
+    return [up, *families]
+
+
+class HttpMetrics:
+    """Per-app HTTP series (an app per registry: tests build many apps)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.duration = Histogram(
+            "whatssound_http_request_duration_seconds", "HTTP request latency by method, route and status.",
+            ["method", "route", "status"], registry=self.registry,
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+        )  # fmt: skip
+
+    async def observe(
+        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        template = getattr(route, "path", "unmatched")  # the template, never the raw path (bounded labels)
+        self.duration.labels(request.method, template, str(response.status_code)).observe(
+            time.perf_counter() - started
+        )
+        return response
+
+
+@router.get("/metrics")
+async def metrics(request: Request) -> Response:
+    """Prometheus scrape endpoint."""
+    http: HttpMetrics = request.app.state.http_metrics
+    snapshot = CollectorRegistry(auto_describe=False)
+    snapshot.register(_Snapshot(await database_families(request.app.state.pool)))
+    return Response(generate_latest(http.registry) + generate_latest(snapshot), media_type=CONTENT_TYPE)
