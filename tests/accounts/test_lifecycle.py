@@ -174,6 +174,7 @@ NOT_EXPORTED = {
     ("public.dj_moderators", "appointed_by"): "the DJ's data", ("public.chat_messages", "deleted_by"): "moderator identity",
     ("public.queue_items", "decided_by"): "moderator identity", ("public.notifications", "actor_id"): "in your feed already",
     ("public.dj_blocked_terms", "created_by"): "moderator identity", ("private.rate_buckets", "user_id"): "anti-abuse counters",
+    ("private.platform_bans", "user_id"): "staff's suspension record (the suspension itself shows at sign-in)",
 }  # fmt: skip
 
 

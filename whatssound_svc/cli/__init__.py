@@ -12,7 +12,21 @@ import psycopg
 import typer
 from rich.console import Console
 
-from whatssound_svc.cli import db, dev, docs, events, jobs, pg, reconcile, webhooks
+from whatssound_svc.cli import (
+    db,
+    dev,
+    docs,
+    events,
+    jobs,
+    moderation,
+    pg,
+    push,
+    reconcile,
+    sessions,
+    stats,
+    users,
+    webhooks,
+)
 from whatssound_svc.errors import WhatsSoundError
 from whatssound_svc.pginstall import ClusterError
 
@@ -30,6 +44,11 @@ app.add_typer(events.app, name="events")
 app.add_typer(webhooks.app, name="webhooks")
 app.add_typer(reconcile.app, name="reconcile")
 app.add_typer(jobs.app, name="jobs")
+app.add_typer(users.app, name="users")
+app.add_typer(sessions.app, name="sessions")
+app.add_typer(push.app, name="push")
+app.add_typer(moderation.app, name="moderation")
+app.command("stats")(stats.stats)
 app.command("dev")(dev.dev)
 app.command("serve")(dev.serve)
 

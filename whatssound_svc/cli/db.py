@@ -93,6 +93,8 @@ def status(db_url: DbUrl = None, migrations_dir: MigrationsDir = paths.MIGRATION
     """Compare local migration files with the database's ledger (like [bold]supabase migration list[/]).
 
     Exits 3 when something is pending or edited, so scripts can gate on it.
+
+    Example: whatssound db status --db-url "$SUPABASE_DB_URL"
     """
     with target(db_url, None) as where, psycopg.connect(where.url, autocommit=True) as conn:
         local = {m.version: m for m in migrations.local_migrations(migrations_dir)}
@@ -124,7 +126,10 @@ def bootstrap_cmd(
         bool, typer.Option(envvar="WHATSSOUND_SEED", help="Load supabase/seed.sql (local databases only).")
     ] = True,
 ) -> None:
-    """Make a database ready: local shim (never on Supabase), migrations, then seed data."""
+    """Make a database ready: local shim (never on Supabase), migrations, then seed data.
+
+    Example: whatssound db bootstrap --no-seed
+    """
     with target(db_url, admin_url) as where:
         bootstrap_mod.bootstrap(where.url, where.admin_url, seed=seed, report=_say)
 
@@ -138,6 +143,8 @@ def reset(
     """Rebuild the LOCAL database from scratch: drop it, then shim, migrations and seed data.
 
     Only ever acts on the local cluster; to reset anything else, do it deliberately by hand.
+
+    Example: whatssound db reset --yes
     """
     if os.environ.get("DATABASE_URL"):
         raise WhatsSoundError(

@@ -24,14 +24,20 @@ def start() -> None:
 
 @app.command()
 def stop() -> None:
-    """Stop the local cluster (fast shutdown)."""
+    """Stop the local cluster (fast shutdown).
+
+    Example: whatssound pg stop
+    """
     LocalCluster.for_dev().stop()
     console.print("PostgreSQL stopped")
 
 
 @app.command()
 def status() -> None:
-    """Say whether the local cluster runs, where, and with which binaries."""
+    """Say whether the local cluster runs, where, and with which binaries (exit 3 when stopped).
+
+    Example: whatssound pg status
+    """
     cluster = LocalCluster.for_dev()
     pid = cluster.postmaster_pid()
     state = f"running (pid {pid})" if pid else "stopped"
@@ -49,5 +55,8 @@ def url(
         "postgres", envvar="WHATSSOUND_PG_URL_USER", help="Role to connect as (supabase_admin is superuser)."
     ),
 ) -> None:
-    """Print the local cluster's connection URL (for psql, scripts)."""
+    """Print the local cluster's connection URL (for psql, scripts).
+
+    Example: psql "$(whatssound pg url)"
+    """
     print(LocalCluster.for_dev().url(user))

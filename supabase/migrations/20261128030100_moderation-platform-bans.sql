@@ -1,0 +1,1 @@
+../../sql/moderation/20261128030100_moderation-platform-bans.sql

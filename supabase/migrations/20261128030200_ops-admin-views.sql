@@ -1,0 +1,1 @@
+../../sql/ops/20261128030200_ops-admin-views.sql

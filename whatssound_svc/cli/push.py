@@ -1,0 +1,112 @@
+"""``whatssound push``: a user's devices and recent pushes, and a test push to them."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Annotated
+
+import psycopg
+import typer
+
+from whatssound_svc.cli.db import target
+from whatssound_svc.cli.options import DbUrl, Json
+from whatssound_svc.cli.output import emit
+from whatssound_svc.push.expo import Expo, ExpoRequestError, Ticket
+from whatssound_svc.push.settings import get_push_settings
+
+app = typer.Typer(help="Push notifications.", no_args_is_help=True)
+UserId = Annotated[uuid.UUID, typer.Argument(help="The user's id (whatssound users find ...).")]
+
+
+@app.command()
+def devices(user_id: UserId, db_url: DbUrl = None, as_json: Json = False) -> None:
+    """A user's devices, active or not (and why not).
+
+    Example: whatssound push devices 3f6c1a2e-...
+    """
+    with target(db_url, None) as where, psycopg.connect(where.url) as conn:
+        rows = conn.execute(
+            "select d.token, d.platform, d.active, d.deactivated_reason, d.registered_at"
+            " from public.push_devices as d where d.user_id = %s order by d.registered_at desc",
+            (user_id,),
+        ).fetchall()
+    emit(("token", "platform", "active", "deactivated_reason", "registered_at"), rows, as_json=as_json,
+         title=f"{len(rows)} device(s)")  # fmt: skip
+
+
+@app.command()
+def deliveries(
+    user_id: UserId,
+    db_url: DbUrl = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many, newest first.")] = 20,
+    as_json: Json = False,
+) -> None:
+    """A user's recent pushes: what, to which device, status, Expo error and receipt.
+
+    Example: whatssound push deliveries 3f6c1a2e-... --limit 50
+    """
+    with target(db_url, None) as where, psycopg.connect(where.url) as conn:
+        rows = conn.execute(
+            "select m.created_at, m.kind::text, m.title, right(d.token, 12), m.status::text, m.attempts,"
+            " m.error, m.receipt_status from private.push_messages as m"
+            " join public.push_devices as d on d.id = m.device_id"
+            " where d.user_id = %s order by m.id desc limit %s",
+            (user_id, limit),
+        ).fetchall()
+    columns = ("created_at", "kind", "title", "device", "status", "attempts", "error", "receipt")
+    emit(columns, rows, as_json=as_json, title=f"last {len(rows)} push(es)")
+
+
+@app.command("test")
+def send_test(
+    user_id: UserId,
+    db_url: DbUrl = None,
+    title: Annotated[str, typer.Option(help="Notification title.")] = "WhatsSound test",
+    body: Annotated[str, typer.Option(help="Notification text.")] = "If you can read this, pushes reach you.",
+    as_json: Json = False,
+) -> None:
+    """Send a test push straight to a user's active devices through Expo and print each ticket
+    (bypasses preferences and quiet hours: it is for diagnosing delivery). DeviceNotRegistered
+    deactivates the device, as in normal sending.
+
+    Example: whatssound push test 3f6c1a2e-...
+    """
+    with target(db_url, None) as where, psycopg.connect(where.url, autocommit=True) as conn:
+        tokens = [t for (t,) in conn.execute(
+            "select token from public.push_devices where user_id = %s and active order by registered_at desc",
+            (user_id,),
+        ).fetchall()]  # fmt: skip
+        if not tokens:
+            typer.echo(f"{user_id} has no active device: see `whatssound push devices {user_id}`", err=True)
+            raise typer.Exit(3)
+        messages = [
+            {"to": t, "title": title, "body": body, "sound": "default", "data": {"test": True}}
+            for t in tokens
+        ]
+        try:
+            tickets = asyncio.run(_send(messages))
+        except ExpoRequestError as exc:
+            typer.echo(f"Expo refused the request: {exc.status} {exc.code} (429/5xx: retry later; 401: check "
+                       "WHATSSOUND_PUSH_EXPO_ACCESS_TOKEN)", err=True)  # fmt: skip
+            raise typer.Exit(1) from None
+        gone = [t for t, ticket in zip(tokens, tickets, strict=True) if ticket.error == "DeviceNotRegistered"]
+        if gone:
+            conn.execute(
+                "update public.push_devices set active = false, deactivated_reason = 'DeviceNotRegistered'"
+                " where token = any(%s)",
+                (gone,),
+            )
+    rows = [
+        (t[-14:], "ok" if k.ok else "error", k.id or "", k.error or "")
+        for t, k in zip(tokens, tickets, strict=True)
+    ]
+    emit(("device", "ticket", "id", "error"), rows, as_json=as_json, title="Expo's answer")
+
+
+async def _send(messages: list[dict[str, object]]) -> list[Ticket]:
+    expo = Expo(get_push_settings())
+    try:
+        return await expo.send(messages)
+    finally:
+        await expo.aclose()

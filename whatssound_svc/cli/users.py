@@ -1,0 +1,94 @@
+"""``whatssound users``: find someone, see their account, ban them from the whole platform."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+import psycopg
+import typer
+from psycopg.rows import dict_row
+
+from whatssound_svc.cli.db import target
+from whatssound_svc.cli.options import DbUrl, Json
+from whatssound_svc.cli.output import emit, emit_one
+
+app = typer.Typer(help="Users and platform bans.", no_args_is_help=True)
+UserId = Annotated[uuid.UUID, typer.Argument(help="The user's id (whatssound users find ...).")]
+
+
+@app.command()
+def find(
+    query: Annotated[
+        str, typer.Argument(help="Part of a handle or display name, a phone number, an email or an id.")
+    ],
+    db_url: DbUrl = None,
+    as_json: Json = False,
+) -> None:
+    """Find users by handle, name, phone, email or id (at most 20).
+
+    Example: whatssound users find dj_nova
+    """
+    digits = "".join(c for c in query if c.isdigit())
+    with target(db_url, None) as where, psycopg.connect(where.url) as conn:
+        rows = conn.execute(
+            "select p.id, p.handle, p.display_name, u.phone, u.email, u.created_at, u.banned_until::text"
+            " from public.profiles as p join auth.users as u on u.id = p.id"
+            " where p.handle ilike '%%' || %(q)s || '%%' or p.display_name ilike '%%' || %(q)s || '%%'"
+            "   or (%(d)s <> '' and u.phone like '%%' || %(d)s || '%%')"
+            "   or u.email ilike %(q)s or p.id::text = %(q)s"
+            " order by p.handle limit 20",
+            {"q": query.strip(), "d": digits if len(digits) >= 6 else ""},
+        ).fetchall()
+    columns = ("id", "handle", "name", "phone", "email", "created_at", "banned_until")
+    emit(columns, rows, as_json=as_json, title=f"{len(rows)} user(s) matching {query!r}")
+
+
+@app.command()
+def show(user_id: UserId, db_url: DbUrl = None, as_json: Json = False) -> None:
+    """One user's account: profile, sign-in, devices, entitlements, bans, activity counts.
+
+    Example: whatssound users show 3f6c1a2e-... --json
+    """
+    with target(db_url, None) as where, psycopg.connect(where.url, row_factory=dict_row) as conn:
+        row = conn.execute("select * from private.user_overview where id = %s", (user_id,)).fetchone()
+    if row is None:
+        typer.echo(f"no user {user_id}: try `whatssound users find <handle>`", err=True)
+        raise typer.Exit(3)
+    emit_one(row, as_json=as_json, title=str(row["handle"]))
+
+
+@app.command()
+def ban(
+    user_id: UserId,
+    reason: Annotated[str, typer.Option(help="Why (kept in the audit log).")],
+    db_url: DbUrl = None,
+) -> None:
+    """Ban a user from the whole platform: Supabase Auth refuses their sign-ins and token refreshes
+    (banned_until), every RPC refuses them at once (hidden.require_user), and they leave the rooms
+    they are in. Reversible with `users unban`.
+
+    Example: whatssound users ban 3f6c1a2e-... --reason "spam accounts network"
+    """
+    with target(db_url, None) as where, psycopg.connect(where.url, autocommit=True) as conn:
+        row = conn.execute("select private.platform_ban(%s, %s)", (user_id, reason)).fetchone()
+    if not (row and row[0]):
+        typer.echo(f"no user {user_id}", err=True)
+        raise typer.Exit(3)
+    typer.echo(
+        f"banned {user_id}: signed out within the access token's lifetime (≤ 1 h), refused by every RPC now"
+    )
+
+
+@app.command()
+def unban(user_id: UserId, db_url: DbUrl = None) -> None:
+    """Lift a platform ban.
+
+    Example: whatssound users unban 3f6c1a2e-...
+    """
+    with target(db_url, None) as where, psycopg.connect(where.url, autocommit=True) as conn:
+        row = conn.execute("select private.platform_unban(%s)", (user_id,)).fetchone()
+    if not (row and row[0]):
+        typer.echo(f"{user_id} is not banned", err=True)
+        raise typer.Exit(3)
+    typer.echo(f"unbanned {user_id}")
