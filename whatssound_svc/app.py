@@ -29,7 +29,11 @@ _MAX_REQUEST_ID = 128
 def create_app(settings: Settings) -> FastAPI:
     """Build the app; the pool opens on start-up and closes on shutdown."""
     pool = make_pool(settings)
-    jobs = job_queue.make_app(settings.database_url.get_secret_value())
+    jobs = job_queue.make_app(
+        settings.database_url.get_secret_value(),
+        heartbeat_s=settings.job_heartbeat_s,
+        stalled_after_s=settings.job_stalled_after_s,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

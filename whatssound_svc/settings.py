@@ -63,6 +63,14 @@ class Settings(BaseSettings):
     job_concurrency: int = Field(
         default=4, ge=0, le=64, description="Jobs the in-process worker runs at once (0: no worker here)."
     )
+    job_heartbeat_s: float = Field(
+        default=10.0, gt=0, le=60, description="How often job workers say they are alive."
+    )
+    job_stalled_after_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="A worker silent this long is dead: its jobs run again (> 2 heartbeats).",
+    )
     presence_refresh_interval_s: float = Field(
         default=5.0, gt=0, description="How often listener counts are refreshed from heartbeats."
     )

@@ -73,7 +73,7 @@ class Outbox:
 
     def states(self) -> list[tuple[Any, ...]]:
         return self.conn.execute(
-            "select status::text, error, attempts, not_before > now() from private.push_messages order by id"
+            "select status::text, error, attempts, not_before > claimed_at from private.push_messages order by id"
         ).fetchall()
 
     def active(self, token: str) -> bool:

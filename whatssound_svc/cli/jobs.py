@@ -27,13 +27,20 @@ def worker(
     queues: Annotated[
         list[str] | None, typer.Option("--queue", help="Only these queues (repeat); default all.")
     ] = None,
+    heartbeat_s: Annotated[
+        float, typer.Option(envvar="WHATSSOUND_JOB_HEARTBEAT_S", help="Seconds between heartbeats.")
+    ] = 10.0,
+    stalled_after_s: Annotated[
+        float,
+        typer.Option(envvar="WHATSSOUND_JOB_STALLED_AFTER_S", help="Silence after which a worker is dead."),
+    ] = 60.0,
 ) -> None:
     """Run a job worker until Ctrl-C (add as many as the load needs; they share the work).
 
     Example: whatssound jobs worker --concurrency 8 --queue push
     """
     with target(db_url, None) as where:
-        jobs = queue.make_app(where.url)
+        jobs = queue.make_app(where.url, heartbeat_s=heartbeat_s, stalled_after_s=stalled_after_s)
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(runner.work_forever(jobs, concurrency=concurrency, queues=queues))
 

@@ -18,7 +18,7 @@ from typing import Any
 import procrastinate
 import psycopg
 from procrastinate import JobContext, RetryDecision
-from procrastinate.jobs import Job
+from procrastinate.jobs import Job, Status
 from procrastinate.retry import BaseRetryStrategy
 from procrastinate.worker import Worker
 from psycopg_pool import AsyncConnectionPool
@@ -69,24 +69,44 @@ async def record_failures(call_next: Any, context: JobContext, worker: Worker) -
         raise
 
 
-def make_app(database_url: str, *, pool_size: int = 4) -> procrastinate.App:
-    """The app, with every task of the service (not opened)."""
+def make_app(
+    database_url: str,
+    *,
+    pool_size: int = 4,
+    heartbeat_s: float = 10.0,
+    stalled_after_s: float = STALLED_AFTER_S,
+) -> procrastinate.App:
+    """The app, with every task of the service (not opened). Workers beat every ``heartbeat_s``; a
+    worker silent for ``stalled_after_s`` is dead and its jobs run again."""
     from whatssound_svc.jobs import maintenance  # noqa: PLC0415 (tasks import this module)
     from whatssound_svc.push import tasks as push_tasks  # noqa: PLC0415
 
     connector = procrastinate.PsycopgConnector(
         conninfo=database_url, pool_factory=_pool, min_size=1, max_size=pool_size
     )
-    app = procrastinate.App(connector=connector, worker_defaults={"worker_middleware": [record_failures]})
+    app = procrastinate.App(
+        connector=connector,
+        worker_defaults={
+            "worker_middleware": [record_failures],
+            "update_heartbeat_interval": heartbeat_s,
+            "stalled_worker_timeout": stalled_after_s,
+        },
+    )
     app.add_tasks_from(maintenance.blueprint(), namespace="jobs")
     app.add_tasks_from(push_tasks.blueprint(), namespace="push")
     return app
 
 
-async def recover_stalled(app: procrastinate.App, *, stalled_after_s: float = STALLED_AFTER_S) -> int:
+async def recover_stalled(app: procrastinate.App) -> int:
     """Put back the jobs of workers that stopped beating; returns how many."""
+    stalled_after_s = float(app.worker_defaults.get("stalled_worker_timeout", STALLED_AFTER_S))
     jobs = list(await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after_s))
     for job in jobs:
-        await app.job_manager.retry_job(job, retry_at=dt.datetime.now(dt.UTC))
-        logger.warning("stalled job put back", extra={"job_id": job.id, "task": job.task_name})
+        try:
+            await app.job_manager.retry_job(job, retry_at=dt.datetime.now(dt.UTC))
+            logger.warning("stalled job put back", extra={"job_id": job.id, "task": job.task_name})
+        except procrastinate.exceptions.UniqueViolation:
+            # A job with the same queueing lock is already waiting and will do this work: close this one.
+            await app.job_manager.finish_job(job, status=Status.ABORTED, delete_job=False)
+            logger.warning("stalled job closed: a waiting twin does its work", extra={"job_id": job.id})
     return len(jobs)

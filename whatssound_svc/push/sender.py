@@ -188,7 +188,7 @@ async def check_receipts(pool: AsyncConnectionPool, expo: Expo, settings: PushSe
     return read
 
 
-async def fanout_live(pool: AsyncConnectionPool, session_id: str, page: int = 2000) -> int:
+async def fanout_live(pool: AsyncConnectionPool, session_id: str, page: int = 500) -> int:
     """Notify the live DJ's followers page by page (one short transaction each); returns pages."""
     after, pages = None, 0
     while True:
