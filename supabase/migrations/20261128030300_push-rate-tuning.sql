@@ -1,0 +1,1 @@
+../../sql/push/20261128030300_push-rate-tuning.sql

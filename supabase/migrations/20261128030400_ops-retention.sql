@@ -1,0 +1,1 @@
+../../sql/ops/20261128030400_ops-retention.sql
