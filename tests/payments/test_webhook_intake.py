@@ -272,3 +272,13 @@ def test_an_operator_can_replay_and_list_stored_events(fresh_db: FreshDb) -> Non
     assert again.exit_code == 0, "replaying is idempotent"
     assert runner.invoke(cli, ["webhooks", "pending"], env=env).output.strip() == "nothing pending"
     assert runner.invoke(cli, ["webhooks", "replay", "evt_nope"], env=env).exit_code == 3
+    [listed] = json.loads(
+        runner.invoke(cli, ["webhooks", "list", "--provider", "stripe", "--json"], env=env).output
+    )
+    assert (listed["event_id"], listed["handled"], listed["deliveries"]) == ("evt_replay", True, 1)
+    assert (
+        json.loads(
+            runner.invoke(cli, ["webhooks", "list", "--provider", "revenuecat", "--json"], env=env).output
+        )
+        == []
+    )

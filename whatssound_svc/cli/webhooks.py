@@ -8,7 +8,8 @@ import psycopg
 import typer
 
 from whatssound_svc.cli.db import target
-from whatssound_svc.cli.options import DbUrl
+from whatssound_svc.cli.options import DbUrl, Json
+from whatssound_svc.cli.output import emit
 
 app = typer.Typer(help="Stored payment webhook events (private.webhook_events).", no_args_is_help=True)
 
@@ -61,3 +62,35 @@ def pending(db_url: DbUrl = None) -> None:
         typer.echo(f"{provider:<15} {event_id:<40} {event_type:<32} attempts={attempts} next={when} {error}")
     if not rows:
         typer.echo("nothing pending")
+
+
+@app.command("list")
+def list_events(
+    db_url: DbUrl = None,
+    provider: Annotated[str | None, typer.Option(help="stripe, stripe_connect or revenuecat.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many, newest first.")] = 50,
+    as_json: Json = False,
+) -> None:
+    """List stored webhook events, newest first: type, deliveries, whether handled, last error.
+
+    Example: whatssound webhooks list --provider stripe --limit 20 --json
+    """
+    with target(db_url, None) as where, psycopg.connect(where.url) as conn:
+        rows = conn.execute(
+            "select provider, event_id, event_type, received_at, deliveries, handled_at is not null,"
+            " attempts, last_error from private.webhook_events"
+            " where %(p)s::text is null or provider = %(p)s"
+            " order by received_at desc limit %(n)s",
+            {"p": provider, "n": limit},
+        ).fetchall()
+    columns = (
+        "provider",
+        "event_id",
+        "type",
+        "received_at",
+        "deliveries",
+        "handled",
+        "attempts",
+        "last_error",
+    )
+    emit(columns, rows, as_json=as_json, title=f"{len(rows)} event(s)")
