@@ -1,0 +1,1 @@
+../../sql/media/20261128040000_media-buckets.sql
