@@ -6,5 +6,7 @@
  * chunks of up to 30 messages, and brings the bound to 88 s.
  */
 
-update private.settings set value = '570' where key = 'push_rate_per_second';
-update private.settings set value = '30' where key = 'push_burst';
+update private.settings set value = '570'
+where key = 'push_rate_per_second';
+update private.settings set value = '30'
+where key = 'push_burst';
