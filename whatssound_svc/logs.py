@@ -16,6 +16,8 @@ from typing import Any
 
 #: The id of the HTTP request (or job) being handled, added to every log line.
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+#: The job being run (id, task), set by the job worker around each job: every log line carries it.
+job_var: ContextVar[tuple[int, str] | None] = ContextVar("job", default=None)
 
 _SECRET_KEY = re.compile(r"pass(word)?|secret|token|authorization|api[_-]?key|signature|otp|card", re.I)
 _URL_PASSWORD = re.compile(r"(://[^:/@\s]+:)([^@\s]+)(@)")
@@ -48,6 +50,9 @@ class JsonFormatter(logging.Formatter):
         request_id = request_id_var.get()
         if request_id:
             entry["request_id"] = request_id
+        job = job_var.get()
+        if job:
+            entry["job_id"], entry["task"] = job
         for key, value in vars(record).items():
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
                 entry[key] = redact(value, key)

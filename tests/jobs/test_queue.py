@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
+import logging
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +20,7 @@ from procrastinate import schema
 from tests.conftest import FreshDb
 from whatssound_svc import paths
 from whatssound_svc.jobs import queue
+from whatssound_svc.logs import JsonFormatter
 
 
 def make_tasks() -> procrastinate.Blueprint:
@@ -33,6 +36,10 @@ def make_tasks() -> procrastinate.Blueprint:
                 " set runs = private.test_effects.runs + 1",
                 (key,),
             )
+
+    @tasks.task(name="chatty")
+    async def chatty() -> None:
+        logging.getLogger("whatssound_svc.test").info("working")
 
     @tasks.task(name="broken", retry=queue.JitteredBackoff(max_attempts=3, base_s=1.0))
     async def broken() -> None:
@@ -161,3 +168,26 @@ def test_concurrent_workers_run_each_job_once(jobs: tuple[procrastinate.App, psy
     done = effects(conn)
     assert len(done) == 120
     assert set(done.values()) == {1}
+
+
+def test_log_lines_written_during_a_job_carry_its_id_and_task(
+    jobs: tuple[procrastinate.App, psycopg.Connection],
+) -> None:
+    app, conn = jobs
+    job_id = conn.execute("select private.enqueue_job('test:chatty')").fetchone()[0]  # type: ignore[index]
+    lines: list[str] = []
+
+    class Capture(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(JsonFormatter().format(record))  # formatted while the job runs
+
+    handler = Capture()
+    logger = logging.getLogger("whatssound_svc.test")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        work(app)
+    finally:
+        logger.removeHandler(handler)
+    [line] = [json.loads(x) for x in lines]
+    assert (line["msg"], line["job_id"], line["task"]) == ("working", job_id, "test:chatty")

@@ -23,6 +23,8 @@ from procrastinate.retry import BaseRetryStrategy
 from procrastinate.worker import Worker
 from psycopg_pool import AsyncConnectionPool
 
+from whatssound_svc.logs import job_var
+
 logger = logging.getLogger(__name__)
 
 #: A worker whose heartbeat is older than this is considered dead (procrastinate beats every 10 s).
@@ -52,11 +54,13 @@ def _pool(**kwargs: Any) -> AsyncConnectionPool:
 
 
 async def record_failures(call_next: Any, context: JobContext, worker: Worker) -> Any:
-    """Worker middleware: write each failed attempt and its error to private.job_failures."""
+    """Worker middleware: log lines carry the job; each failed attempt and its error go to
+    private.job_failures."""
+    job = context.job
+    token = job_var.set((job.id or 0, job.task_name))
     try:
         return await call_next()
     except Exception as exc:
-        job = context.job
         try:
             async with context.app.connector.pool.connection() as conn:  # type: ignore[attr-defined]
                 await conn.execute(
@@ -65,8 +69,10 @@ async def record_failures(call_next: Any, context: JobContext, worker: Worker) -
                     (job.id, job.task_name, job.attempts + 1, f"{type(exc).__name__}: {exc}"[:2000]),
                 )
         except psycopg.Error:
-            logger.warning("could not record a job failure", extra={"job_id": job.id})
+            logger.warning("could not record a job failure")
         raise
+    finally:
+        job_var.reset(token)
 
 
 def make_app(
