@@ -27,7 +27,7 @@ def start_worker(db: FreshDb, expo_url: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def wait_for(condition: object, timeout: float = 60) -> None:
+def wait_for(condition: object, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while not condition():  # type: ignore[operator]
         assert time.monotonic() < deadline, "timed out"

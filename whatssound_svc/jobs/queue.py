@@ -4,7 +4,7 @@ Connections pin ``search_path`` to the ``procrastinate`` schema (its queries are
 Failed attempts are written to ``private.job_failures`` by a worker middleware, so a job that
 ends ``failed`` (the dead letter) keeps its last error. Retries back off exponentially with
 full jitter. Workers send heartbeats; a job held by a worker whose heartbeat stopped (killed,
-lost its machine) is put back by ``recover_stalled`` every minute and runs again; tasks whose
+lost its machine) is put back by ``recover_stalled`` (every 10 s) and runs again; tasks whose
 side effect must not repeat guard it with an idempotency key in their own tables.
 """
 
