@@ -91,6 +91,7 @@ def maintenance_tasks(settings: Settings) -> list[PeriodicTask]:
         PeriodicTask("sms_audit_prune", "select private.prune_sms_sends()", 3600.0),
         PeriodicTask("abandoned_sessions", "select private.end_abandoned_sessions()", 60.0),
         PeriodicTask("retention", "select private.prune_retention()", 3600.0),
+        PeriodicTask("unpaid_tips", "select private.expire_unpaid_tips()", 3600.0),
         PeriodicTask(
             "webhook_events",
             "select private.process_webhook_events()",

@@ -198,3 +198,14 @@ def test_payout_onboarding_is_for_signed_in_djs(db: psycopg.Connection, room: Ro
                             (newcomer.id,)).fetchone()  # fmt: skip
     assert kept == ("acct_first",)
     assert begin(newcomer)["charges_enabled"] is False, "readiness only from account.updated"
+
+
+def test_tips_never_given_a_payment_intent_are_closed_after_a_day(db: psycopg.Connection, room: Room) -> None:
+    stale, fresh, paying = room.start(), room.start(), room.start()
+    db.execute("update public.tips set created_at = now() - interval '25 hours' where id in (%s, %s)",
+               (stale["id"], paying["id"]))  # fmt: skip
+    db.execute("update public.tips set payment_intent_id = 'pi_paying' where id = %s", (paying["id"],))
+    assert db.execute("select private.expire_unpaid_tips()").fetchone() == (1,)
+    states = dict(db.execute("select id::text, status::text || coalesce(':' || failure_code, '') from public.tips"
+                             " where tipper_id = %s", (room.fan.id,)).fetchall())  # fmt: skip
+    assert states == {stale["id"]: "failed:abandoned", fresh["id"]: "pending", paying["id"]: "pending"}

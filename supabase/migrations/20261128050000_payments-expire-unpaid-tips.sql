@@ -1,0 +1,1 @@
+../../sql/payments/20261128050000_payments-expire-unpaid-tips.sql
