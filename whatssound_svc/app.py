@@ -45,7 +45,11 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             async with (
                 periodic.running(pool, tasks),
-                job_runner.running(jobs, concurrency=settings.job_concurrency if background else 0),
+                job_runner.running(
+                    jobs,
+                    concurrency=settings.job_concurrency if background else 0,
+                    shutdown_timeout_s=settings.shutdown_grace_s,
+                ),
             ):
                 yield
         finally:

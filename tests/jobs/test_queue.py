@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import logging
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,7 +20,7 @@ from procrastinate import schema
 
 from tests.conftest import FreshDb
 from whatssound_svc import paths
-from whatssound_svc.jobs import queue
+from whatssound_svc.jobs import queue, runner
 from whatssound_svc.logs import JsonFormatter
 
 
@@ -191,3 +192,19 @@ def test_log_lines_written_during_a_job_carry_its_id_and_task(
         logger.removeHandler(handler)
     [line] = [json.loads(x) for x in lines]
     assert (line["msg"], line["job_id"], line["task"]) == ("working", job_id, "test:chatty")
+
+
+def test_the_in_process_worker_stops_when_asked_whenever_that_is(fresh_db: FreshDb) -> None:
+    """The service's shutdown must never wait on the worker: cancelled while starting, idle or
+    running its periodic jobs, it stops (procrastinate absorbs the cancellation; we must not
+    take that for a lost database and start again)."""
+    app = queue.make_app(fresh_db.url())
+
+    async def cycles() -> None:
+        for delay in (0.0, 0.2, 1.0, 2.5):
+            async with runner.running(app, concurrency=2, shutdown_timeout_s=2):
+                await asyncio.sleep(delay)
+
+    started = time.monotonic()
+    asyncio.run(asyncio.wait_for(cycles(), 60))
+    assert time.monotonic() - started < 30

@@ -19,11 +19,21 @@ RECONNECT_S = 5.0
 
 
 async def work_forever(
-    app: procrastinate.App, *, concurrency: int, name: str | None = None, queues: list[str] | None = None
+    app: procrastinate.App,
+    *,
+    concurrency: int,
+    name: str | None = None,
+    queues: list[str] | None = None,
+    shutdown_timeout_s: float = 10.0,
 ) -> None:
-    """Run a worker (all queues by default); if the database goes away, wait and start again."""
+    """Run a worker (all queues by default) until cancelled; if the database goes away, wait and
+    start again. On cancellation running jobs get ``shutdown_timeout_s`` to finish (then they are
+    cancelled and, like a dead worker's, run again elsewhere)."""
     name = name or f"{socket.gethostname()}-worker"
-    options: WorkerOptions = {"concurrency": concurrency, "install_signal_handlers": False, "name": name}
+    options: WorkerOptions = {
+        "concurrency": concurrency, "install_signal_handlers": False, "name": name,
+        "shutdown_graceful_timeout": shutdown_timeout_s,
+    }  # fmt: skip
     if queues:
         options["queues"] = queues
     while True:
@@ -31,18 +41,23 @@ async def work_forever(
             async with app.open_async():
                 logger.info("job worker started", extra={"worker": name, "concurrency": concurrency})
                 await app.run_worker_async(**options)
+            return  # the worker stopped because it was asked to (procrastinate absorbs the cancellation)
         except (psycopg.Error, procrastinate.exceptions.ConnectorException, OSError) as exc:
             logger.warning("job worker lost the database: %s", type(exc).__name__, extra={"worker": name})
         await asyncio.sleep(RECONNECT_S)
 
 
 @contextlib.asynccontextmanager
-async def running(app: procrastinate.App, *, concurrency: int) -> AsyncIterator[None]:
+async def running(
+    app: procrastinate.App, *, concurrency: int, shutdown_timeout_s: float = 10.0
+) -> AsyncIterator[None]:
     """A worker in the background for the duration of the block (none if concurrency is 0)."""
     if concurrency <= 0:
         yield
         return
-    task = asyncio.create_task(work_forever(app, concurrency=concurrency), name="job-worker")
+    task = asyncio.create_task(
+        work_forever(app, concurrency=concurrency, shutdown_timeout_s=shutdown_timeout_s), name="job-worker"
+    )
     try:
         yield
     finally:
