@@ -24,7 +24,8 @@ def _client(settings: Settings) -> TestClient:
 
 @pytest.fixture
 def settings(fresh_db) -> Settings:  # type: ignore[no-untyped-def]
-    return Settings(database_url=SecretStr(fresh_db.url()), environment="test")
+    # Probes only: no background work (the worker's own start/stop is tested in tests/jobs).
+    return Settings(database_url=SecretStr(fresh_db.url()), environment="test", periodic_tasks=False)
 
 
 @pytest.fixture
@@ -34,7 +35,10 @@ def client(settings: Settings) -> Iterator[TestClient]:
 
 
 def test_healthz_answers_without_the_database() -> None:
-    down = Settings(database_url=SecretStr(f"postgresql://postgres:x@127.0.0.1:{free_port()}/postgres"))
+    down = Settings(
+        database_url=SecretStr(f"postgresql://postgres:x@127.0.0.1:{free_port()}/postgres"),
+        periodic_tasks=False,
+    )
     with _client(down) as client:
         response = client.get("/healthz")
     assert response.status_code == 200
@@ -61,7 +65,10 @@ def test_readyz_is_503_with_the_pending_versions(settings: Settings, tmp_path: P
 
 
 def test_readyz_is_503_when_the_database_is_unreachable() -> None:
-    down = Settings(database_url=SecretStr(f"postgresql://postgres:x@127.0.0.1:{free_port()}/postgres"))
+    down = Settings(
+        database_url=SecretStr(f"postgresql://postgres:x@127.0.0.1:{free_port()}/postgres"),
+        periodic_tasks=False,
+    )
     with _client(down) as client:
         response = client.get("/readyz")
     assert response.status_code == 503

@@ -27,7 +27,9 @@ def test_a_running_service_drops_stale_listeners_and_updates_counts(fresh_db) ->
             api(create_user(setup), "join_session", p_session_id=session["id"])
         setup.execute("update public.session_members set last_seen_at = now() - interval '10 minutes'"
                       " where user_id in (select user_id from public.session_members limit 1)")  # fmt: skip
-    settings = Settings(database_url=SecretStr(fresh_db.url()), presence_refresh_interval_s=0.1)
+    settings = Settings(
+        database_url=SecretStr(fresh_db.url()), presence_refresh_interval_s=0.1, job_concurrency=0
+    )
     with TestClient(create_app(settings)):
         deadline = time.monotonic() + 20
         count = None
@@ -82,7 +84,9 @@ def test_a_running_service_completes_account_deletions(fresh_db) -> None:  # typ
         setup.execute("set role postgres")
         user = create_user(setup)
         Api(setup)(user, "delete_my_account")
-    settings = Settings(database_url=SecretStr(fresh_db.url()), account_deletion_interval_s=0.1)
+    settings = Settings(
+        database_url=SecretStr(fresh_db.url()), account_deletion_interval_s=0.1, job_concurrency=0
+    )
     with TestClient(create_app(settings)):
         deadline = time.monotonic() + 20
         gone = False
