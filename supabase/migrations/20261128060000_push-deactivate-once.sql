@@ -1,0 +1,1 @@
+../../sql/push/20261128060000_push-deactivate-once.sql
