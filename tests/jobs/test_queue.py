@@ -197,14 +197,19 @@ def test_log_lines_written_during_a_job_carry_its_id_and_task(
 def test_the_in_process_worker_stops_when_asked_whenever_that_is(fresh_db: FreshDb) -> None:
     """The service's shutdown must never wait on the worker: cancelled while starting, idle or
     running its periodic jobs, it stops (procrastinate absorbs the cancellation; we must not
-    take that for a lost database and start again)."""
+    take that for a lost database and start again), and leaves no task behind (a pool cancelled
+    while opening kept its worker tasks, which then held up the event loop's close)."""
     app = queue.make_app(fresh_db.url())
+    leftovers: list[str] = []
 
     async def cycles() -> None:
-        for delay in (0.0, 0.2, 1.0, 2.5):
+        before = asyncio.all_tasks()
+        for delay in (0.0, 0.001, 0.005, 0.02, 0.05, 0.2, 1.0, 2.5):
             async with runner.running(app, concurrency=2, shutdown_timeout_s=2):
                 await asyncio.sleep(delay)
+            leftovers.extend(t.get_name() for t in asyncio.all_tasks() - before)
 
     started = time.monotonic()
     asyncio.run(asyncio.wait_for(cycles(), 60))
     assert time.monotonic() - started < 30
+    assert leftovers == []

@@ -18,6 +18,21 @@ logger = logging.getLogger(__name__)
 RECONNECT_S = 5.0
 
 
+@contextlib.asynccontextmanager
+async def _opened(app: procrastinate.App) -> AsyncIterator[None]:
+    """``app.open_async()``, but a pool whose opening fails or is cancelled is closed too (else its
+    worker tasks outlive it and hold up the event loop's close)."""
+    try:
+        await app.connector.open_async()
+    except BaseException:
+        await app.connector.close_async()
+        raise
+    try:
+        yield
+    finally:
+        await app.connector.close_async()
+
+
 async def work_forever(
     app: procrastinate.App,
     *,
@@ -38,7 +53,7 @@ async def work_forever(
         options["queues"] = queues
     while True:
         try:
-            async with app.open_async():
+            async with _opened(app):
                 logger.info("job worker started", extra={"worker": name, "concurrency": concurrency})
                 await app.run_worker_async(**options)
             return  # the worker stopped because it was asked to (procrastinate absorbs the cancellation)
