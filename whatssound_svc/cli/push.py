@@ -93,7 +93,8 @@ def send_test(
         gone = [t for t, ticket in zip(tokens, tickets, strict=True) if ticket.error == "DeviceNotRegistered"]
         if gone:
             conn.execute(
-                "select private.push_deactivate(array(select d.id from public.push_devices as d where d.token = any(%s)))",
+                "select private.push_deactivate(array("
+                "select d.id from public.push_devices as d where d.token = any(%s)))",
                 (gone,),
             )
     rows = [
