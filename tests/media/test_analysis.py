@@ -12,13 +12,13 @@ from tests.media.audio import encode, sine, sweep
 from whatssound_svc.media.analysis import AudioRejected, analyze
 
 
-@pytest.mark.parametrize(("codec", "decoder", "tolerance"), [
-    ("pcm_s16le", "pcm_s16le", 0.05), ("flac", "flac", 0.05), ("libmp3lame", "mp3float", 0.6),
+@pytest.mark.parametrize(("codec", "name", "tolerance"), [
+    ("pcm_s16le", "pcm_s16le", 0.05), ("flac", "flac", 0.05), ("libmp3lame", "mp3", 0.6),
     ("aac", "aac", 0.3), ("libopus", "opus", 0.3),
 ])  # fmt: skip
-def test_a_sine_measures_as_bs1770_says_in_every_codec(codec: str, decoder: str, tolerance: float) -> None:
+def test_a_sine_measures_as_bs1770_says_in_every_codec(codec: str, name: str, tolerance: float) -> None:
     report = analyze(io.BytesIO(encode(sine(10, 0.1), codec)))
-    assert (report.codec, report.sample_rate, report.channels) == (decoder, 48_000, 2)
+    assert (report.codec, report.sample_rate, report.channels) == (name, 48_000, 2)
     assert report.duration_s == pytest.approx(10, abs=0.05)
     # BS.1770: a 997 Hz sine of amplitude A in both channels reads 20 log10(A) LUFS (-20 for 0.1).
     assert report.loudness_lufs == pytest.approx(-20.0, abs=tolerance)

@@ -18,6 +18,7 @@ from whatssound_svc.cli import (
     docs,
     events,
     jobs,
+    media,
     moderation,
     pg,
     push,
@@ -48,6 +49,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(sessions.app, name="sessions")
 app.add_typer(push.app, name="push")
 app.add_typer(moderation.app, name="moderation")
+app.add_typer(media.app, name="media")
 app.command("stats")(stats.stats)
 app.command("dev")(dev.dev)
 app.command("serve")(dev.serve)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import av
 import numpy as np
@@ -29,6 +29,14 @@ SHELF = (np.array([1.53512485958697, -2.69169618940638, 1.19839281085285]),
 HIGH_PASS = (np.array([1.0, -2.0, 1.0]), np.array([1.0, -1.99004745483398, 0.99007225036621]))
 ABSOLUTE_GATE = -70.0
 WAVEFORM_POINTS = 1000
+
+
+class FrameSink(Protocol):
+    """Receives the decoded audio too (e.g. an encoder), in the same single pass."""
+
+    def start(self, channels: int) -> None: ...
+    def write(self, frame: av.AudioFrame) -> None: ...
+    def finish(self) -> None: ...
 
 
 class AudioRejected(Exception):
@@ -123,26 +131,58 @@ def _claimed_seconds(container: Any, stream: Any) -> float | None:
     return container.duration / 1_000_000 if container.duration else None
 
 
-def _decode(container: Any, stream: Any, meter: _Meter, max_seconds: float) -> None:
-    """Feed every frame, resampled to 48 kHz float, to the meter; corrupt data and overlong sets stop it."""
+def _progress(on_progress: Any, claimed: float | None) -> Any:
+    """A callback taking decoded seconds that reports whole percents of ``claimed`` as they pass."""
+    if on_progress is None or not claimed:
+        return lambda _seconds: None
+    last = [-1]
+
+    def report(seconds: float) -> None:
+        percent = min(int(100 * seconds / claimed), 100)
+        if percent > last[0]:
+            last[0] = percent
+            on_progress(percent / 100)
+
+    return report
+
+
+def _decode(
+    container: Any, stream: Any, meter: _Meter, max_seconds: float, *, sink: FrameSink | None,
+    progress: Any,
+) -> None:  # fmt: skip
+    """Feed every frame, resampled to 48 kHz float, to the meter (and the sink); corrupt data and
+    overlong sets stop it."""
     resampler = av.AudioResampler(
         format="fltp", layout="mono" if meter.channels == 1 else "stereo", rate=RATE
     )
+
+    def feed(frames: list[av.AudioFrame]) -> None:
+        for out in frames:
+            meter.feed(out.to_ndarray().astype(np.float64))
+            if sink is not None:
+                sink.write(out)
+
     try:
         for frame in container.decode(stream):
-            for out in resampler.resample(frame):
-                meter.feed(out.to_ndarray().astype(np.float64))
+            feed(resampler.resample(frame))
             if meter.samples > max_seconds * RATE:
                 raise AudioRejected("too_long", f"longer than {max_seconds / 60:.0f} minutes")
-        for out in resampler.resample(None):
-            meter.feed(out.to_ndarray().astype(np.float64))
+            progress(meter.samples / RATE)
+        feed(resampler.resample(None))
         meter.finish()
+        if sink is not None:
+            sink.finish()
     except av.error.FFmpegError as exc:
         raise AudioRejected("corrupt", f"the audio stops decoding: {exc}") from None
 
 
-def analyze(source: str | Path | Any, *, max_seconds: float = 4 * 3600) -> AudioReport:
-    """Probe and measure ``source`` (a path or a binary file object) in one pass."""
+def analyze(
+    source: str | Path | Any, *, max_seconds: float = 4 * 3600, sink: FrameSink | None = None,
+    on_progress: Any = None,
+) -> AudioReport:  # fmt: skip
+    """Probe and measure ``source`` (a path or a binary file object) in one pass; ``sink`` gets
+    every resampled frame too; ``on_progress(fraction)`` is called as decoding advances (when the
+    file announces its duration; at most every 1 %)."""
     try:
         container = av.open(source, mode="r")
     except (av.error.InvalidDataError, av.error.FileNotFoundError, ValueError, av.error.FFmpegError) as exc:
@@ -158,7 +198,9 @@ def analyze(source: str | Path | Any, *, max_seconds: float = 4 * 3600) -> Audio
                 "too_long", f"{claimed / 60:.0f} minutes is longer than {max_seconds / 60:.0f}"
             )
         meter = _Meter(1 if context.channels == 1 else 2)
-        _decode(container, stream, meter, max_seconds)
+        if sink is not None:
+            sink.start(meter.channels)
+        _decode(container, stream, meter, max_seconds, sink=sink, progress=_progress(on_progress, claimed))
     duration = meter.samples / RATE
     if duration < 0.5:
         raise AudioRejected("corrupt", "less than half a second of audio decodes")
@@ -169,7 +211,7 @@ def analyze(source: str | Path | Any, *, max_seconds: float = 4 * 3600) -> Audio
         raise AudioRejected("silent", "the file is silent (below -70 LUFS throughout)")
     peak = 20 * math.log10(meter.true_peak) if meter.true_peak > 0 else -math.inf
     return AudioReport(
-        codec=context.name, sample_rate=context.sample_rate, channels=context.channels,
+        codec=context.codec.canonical_name, sample_rate=context.sample_rate, channels=context.channels,
         duration_s=round(duration, 3), loudness_lufs=round(loudness, 2), true_peak_dbtp=round(peak, 2),
         waveform=meter.waveform(),
     )  # fmt: skip

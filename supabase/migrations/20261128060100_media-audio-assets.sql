@@ -1,0 +1,1 @@
+../../sql/media/20261128060100_media-audio-assets.sql

@@ -1,0 +1,1 @@
+../../sql/media/20261128060200_media-processing.sql
