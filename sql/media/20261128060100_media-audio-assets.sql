@@ -8,6 +8,9 @@
  *   every original (avatars, covers, audio)  -> private.media_backups row `pending`
  *                                             + job media:backup_object (a copy in R2)
  *
+ * Jobs name the object, not a version: one waiting job covers any overwrites before it runs, and
+ * one running job at a time per object (the job lock); each step checks the version it claimed.
+ *
  * The uploader follows along on `user:<id>`: media.progress, then media.ready or media.failed;
  * the asset row (readable by the DJ) holds the same state for a phone that was away. Streaming
  * renditions live in the private bucket `audio-streams` under content-addressed keys
@@ -156,8 +159,8 @@ begin
   on conflict (bucket_id, name) do update
   set object_id = excluded.object_id, object_version = excluded.object_version, state = 'pending',
     sha256 = null, size_bytes = null, attempts = 0, last_error = null, copied_at = null, updated_at = now();
-  perform private.enqueue_job('media:backup_object', jsonb_build_object('object_id', NEW.id, 'version', NEW.version),
-    'media', 'media:backup:' || NEW.id);
+  perform private.enqueue_job('media:backup_object', jsonb_build_object('object_id', NEW.id),
+    'media', 'media:backup:' || NEW.id, 'media:backup:' || NEW.id);
   if NEW.bucket_id <> 'audio' then
     return null;
   end if;
@@ -170,7 +173,7 @@ begin
   on conflict (object_id) do update
   set path = excluded.path, object_version = excluded.object_version, status = 'queued', stage = null,
     progress = 0, attempts = 0, failure_code = null, failure_message = null, processed_at = null;
-  perform private.enqueue_job('media:process_audio', jsonb_build_object('object_id', NEW.id, 'version', NEW.version),
+  perform private.enqueue_job('media:process_audio', jsonb_build_object('object_id', NEW.id),
     'media', 'media:process:' || NEW.id, 'media:process:' || NEW.id);
   perform private.rt_user_event(v_dj, 'media.progress', jsonb_build_object(
     'asset_id', NEW.id, 'path', NEW.name, 'status', 'queued', 'stage', null, 'progress', 0));

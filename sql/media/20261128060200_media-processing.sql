@@ -1,14 +1,14 @@
 /*
  * media-processing: the worker's side of an upload, each step one short transaction.
  *
- *   private.media_begin(object, version)       claim: queued|processing -> processing (attempt + 1)
+ *   private.media_begin(object)                claim the current version: -> processing (attempt + 1)
  *   private.media_progress(object, version, ..) stage and percent, told to the uploader
  *   private.media_ready(object, version, json)  the measurements and the rendition -> ready (once)
  *   private.media_failed(object, version, ..)   a clear failure for the uploader -> failed
  *   private.media_backup_begin / _done / _failed  the R2 copy of an original
  *
- * Every step names the object's version: a job for a version since overwritten finds nothing to
- * do. A worker that dies mid-way leaves the asset `processing`; its job runs again (stalled-job
+ * Every step after the claim names the version claimed: work on a version overwritten meanwhile
+ * changes nothing (the overwrite queued the object again). A worker that dies mid-way leaves the asset `processing`; its job runs again (stalled-job
  * recovery) and begins again; only the first media_ready counts.
  */
 
@@ -32,8 +32,8 @@ $$;
 comment on function private.media_event(public.audio_assets, text) is
   'Tell the uploader (user:<dj id>) about their asset: media.progress, media.ready or media.failed.';
 
-create function private.media_begin(p_object_id uuid, p_version text)
-returns table (path text, dj_id uuid, attempt integer)
+create function private.media_begin(p_object_id uuid)
+returns table (path text, dj_id uuid, object_version text, attempt integer)
 language plpgsql volatile
 set search_path = ''
 as $$
@@ -42,18 +42,17 @@ declare
 begin
   update public.audio_assets as a
   set status = 'processing', stage = 'downloading', progress = 0, attempts = a.attempts + 1
-  where a.object_id = p_object_id and a.object_version is not distinct from p_version
-    and a.status in ('queued', 'processing')
+  where a.object_id = p_object_id and a.status in ('queued', 'processing')
   returning a.* into v_asset;
   if found then
     perform private.media_event(v_asset, 'media.progress');
-    return query select v_asset.path, v_asset.dj_id, v_asset.attempts::integer;
+    return query select v_asset.path, v_asset.dj_id, v_asset.object_version, v_asset.attempts::integer;
   end if;
 end
 $$;
-comment on function private.media_begin(uuid, text) is
-  'Start (or, after a lost worker, restart) processing this version of an audio object. No row: nothing to do '
-  '(deleted, overwritten since, or already finished).';
+comment on function private.media_begin(uuid) is
+  'Start (or, after a lost worker, restart) processing the current version of an audio object; the steps after '
+  'name the version returned. No row: nothing to do (deleted, or already finished).';
 
 create function private.media_progress(p_object_id uuid, p_version text, p_stage text, p_progress integer)
 returns boolean
@@ -127,17 +126,17 @@ comment on function private.media_failed(uuid, text, text, text) is
 
 -- backups -------------------------------------------------------------------------------------------
 
-create function private.media_backup_begin(p_object_id uuid, p_version text)
-returns table (bucket_id text, name text)
+create function private.media_backup_begin(p_object_id uuid)
+returns table (bucket_id text, name text, object_version text)
 language sql volatile
 set search_path = ''
 as $$
   update private.media_backups as b set attempts = b.attempts + 1, updated_at = now()
-  where b.object_id = p_object_id and b.object_version is not distinct from p_version and b.state <> 'copied'
-  returning b.bucket_id, b.name
+  where b.object_id = p_object_id and b.state <> 'copied'
+  returning b.bucket_id, b.name, b.object_version
 $$;
-comment on function private.media_backup_begin(uuid, text) is
-  'Start copying this version of an original to R2; no row when there is nothing to do.';
+comment on function private.media_backup_begin(uuid) is
+  'Start copying the current version of an original to R2; no row when there is nothing to do.';
 
 create function private.media_backup_done(p_object_id uuid, p_version text, p_sha256 text, p_size bigint)
 returns boolean

@@ -5,6 +5,7 @@ its settings and one boto3 client per endpoint."""
 from __future__ import annotations
 
 import contextlib
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -66,28 +67,27 @@ class Stores:
         return str(row[0])
 
 
-def _server() -> ThreadedMotoServer:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    return server
-
-
 @contextlib.contextmanager
-def running() -> Iterator[Stores]:
-    """Both servers with their buckets made; stopped afterwards."""
-    storage_server, r2_server = _server(), _server()
+def server() -> Iterator[str]:
+    """A moto S3 server for the session; its URL. (moto keeps one backend per process: the two
+    stores are told apart by their buckets and credentials, as the code under test cannot tell.)"""
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto.start()
     try:
-        urls = [f"http://{h}:{p}" for h, p in (s.get_host_and_port() for s in (storage_server, r2_server))]
-        storage = objectstore.client(S3Endpoint(url=urls[0], region="us-east-1", access_key_id="storage-key",
-                                                secret_access_key=SecretStr("storage-secret")))  # fmt: skip
-        r2 = objectstore.client(S3Endpoint(url=urls[1], region="auto", access_key_id="r2-key",
-                                           secret_access_key=SecretStr("r2-secret")))  # fmt: skip
-        for bucket in STORAGE_BUCKETS:
-            storage.create_bucket(Bucket=bucket)
-        # the operator makes the R2 bucket in Cloudflare; moto wants us-east-1 to make one
-        objectstore.client(S3Endpoint(url=urls[1], region="us-east-1", access_key_id="r2-key",
-                                      secret_access_key=SecretStr("r2-secret"))).create_bucket(Bucket=R2_BUCKET)  # fmt: skip
-        yield Stores(urls[0], urls[1], storage, r2)
+        host, port = moto.get_host_and_port()
+        yield f"http://{host}:{port}"
     finally:
-        storage_server.stop()
-        r2_server.stop()
+        moto.stop()
+
+
+def fresh(url: str) -> Stores:
+    """Empty both stores (moto's reset) and make their buckets."""
+    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=10).close()  # noqa: S310
+    storage = objectstore.client(S3Endpoint(url=url, region="us-east-1", access_key_id="storage-key",
+                                            secret_access_key=SecretStr("storage-secret")))  # fmt: skip
+    r2 = objectstore.client(S3Endpoint(url=url, region="auto", access_key_id="r2-key",
+                                       secret_access_key=SecretStr("r2-secret")))  # fmt: skip
+    for bucket in STORAGE_BUCKETS:
+        storage.create_bucket(Bucket=bucket)
+    storage.create_bucket(Bucket=R2_BUCKET)  # made by the operator in Cloudflare; moto wants us-east-1
+    return Stores(url, url, storage, r2)

@@ -1,7 +1,8 @@
 """The media jobs, enqueued by the triggers on storage.objects in the upload's own transaction:
 ``media:process_audio`` (measure a DJ's set, encode its rendition) and ``media:backup_object``
 (copy an original to R2). The heavy work runs in a thread; the database steps are the
-``private.media_*`` functions, each naming the object's version so stale jobs do nothing."""
+``private.media_*`` functions; each step names the version it claimed, so work on a version
+overwritten meanwhile changes nothing."""
 
 from __future__ import annotations
 
@@ -59,14 +60,15 @@ def _last_attempt(context: procrastinate.JobContext, settings: MediaSettings) ->
     return context.job.attempts + 1 >= settings.max_attempts
 
 
-async def process_audio(context: procrastinate.JobContext, object_id: str, version: str | None) -> str:
+async def process_audio(context: procrastinate.JobContext, object_id: str) -> str:
     pool = context.app.connector.pool  # type: ignore[attr-defined]
     settings = get_media_settings()
     claimed = await _call(
-        pool, "select path, dj_id::text from private.media_begin(%s, %s)", (object_id, version)
+        pool, "select path, dj_id::text, object_version from private.media_begin(%s)", (object_id,)
     )
     if claimed is None:
         return "nothing to do"
+    version = claimed[2]
     progress = _Progress()
     publisher = asyncio.create_task(progress.publish(pool, object_id, version))
     try:
@@ -95,14 +97,15 @@ async def process_audio(context: procrastinate.JobContext, object_id: str, versi
     return "ready"
 
 
-async def backup_object(context: procrastinate.JobContext, object_id: str, version: str | None) -> str:
+async def backup_object(context: procrastinate.JobContext, object_id: str) -> str:
     pool = context.app.connector.pool  # type: ignore[attr-defined]
     settings = get_media_settings()
     claimed = await _call(
-        pool, "select bucket_id, name from private.media_backup_begin(%s, %s)", (object_id, version)
+        pool, "select bucket_id, name, object_version from private.media_backup_begin(%s)", (object_id,)
     )
     if claimed is None:
         return "nothing to do"
+    version = claimed[2]
     try:
         stores = pipeline.Stores.from_settings(settings, backup=True)
         digest = await asyncio.to_thread(pipeline.copy_to_backup, stores, settings, claimed[0], claimed[1])
