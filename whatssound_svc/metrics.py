@@ -2,7 +2,7 @@
 
 Two kinds of series. The service's own HTTP traffic is measured in-process (latency histogram
 and count per method, route template and status). Everything the database knows (webhook
-events, the job queue, push deliveries, realtime broadcasts) is read from it at scrape time, so
+events, the job queue, push deliveries, realtime broadcasts, media) is read from it at scrape time, so
 the figures are the same whichever instance answers and however many workers did the work; they
 are gauges over stated windows (the last hour, the last minute), ready for ratios in alerts
 (ops/alerts.yml). If the database cannot be read, ``whatssound_database_up`` is 0 and the
@@ -68,6 +68,18 @@ DATABASE_SERIES: list[tuple[str, str, list[str], str]] = [
         ["event"],
         "select event, count(*) from private.realtime_log"
         " where created_at > now() - interval '1 minute' group by 1",
+    ),
+    (
+        "whatssound_media_items",
+        "Audio assets per status and original backups per state.",
+        ["kind", "state"],
+        "select kind, state, items from private.media_health",
+    ),
+    (
+        "whatssound_media_oldest_seconds",
+        "How long the oldest audio asset or backup has been in its state.",
+        ["kind", "state"],
+        "select kind, state, oldest_s from private.media_health",
     ),
 ]
 
