@@ -113,6 +113,11 @@ create policy "DJs see their uploads; those who may hear a DJ see their ready se
 grant select on public.audio_assets to authenticated;
 grant select on public.audio_assets to service_role;
 
+-- the DJ's account export lists their uploads (the files themselves are theirs in Storage)
+insert into private.export_sections (section, query) values
+  ('audio_assets', 'select coalesce(json_agg(a order by a.created_at), ''[]'') '
+    || 'from public.audio_assets as a where a.dj_id = $1');
+
 -- backups: every original copied to R2 ----------------------------------------------------------
 
 create table private.media_backups (

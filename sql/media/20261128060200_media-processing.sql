@@ -24,7 +24,7 @@ as $$
       'asset_id', p_asset.object_id, 'path', p_asset.path, 'duration_s', p_asset.duration_s,
       'loudness_lufs', p_asset.loudness_lufs, 'true_peak_dbtp', p_asset.true_peak_dbtp,
       'stream_path', p_asset.stream_path, 'stream_bitrate', p_asset.stream_bitrate)
-    else jsonb_build_object(
+    when 'media.failed' then jsonb_build_object(
       'asset_id', p_asset.object_id, 'path', p_asset.path, 'code', p_asset.failure_code,
       'message', p_asset.failure_message)
   end)

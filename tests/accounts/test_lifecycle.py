@@ -163,7 +163,7 @@ EXPORTED = {
     ("private.sms_sends", "user_id"): "sms_sent",
     ("public.tips", "tipper_id"): "tips_given", ("public.tips", "dj_id"): "tips_received",
     ("public.payout_accounts", "dj_id"): "payout_account",
-    ("public.push_devices", "user_id"): "push_devices", ("public.push_preferences", "user_id"): "push_preferences",
+    ("public.push_devices", "user_id"): "push_devices", ("public.audio_assets", "dj_id"): "audio_assets", ("public.push_preferences", "user_id"): "push_preferences",
 }  # fmt: skip
 #: User columns deliberately not exported: other people's data about this user, or operational state.
 NOT_EXPORTED = {

@@ -42,12 +42,13 @@ def refused(db: psycopg.Connection, who: AuthUser | None, bucket: str, name: str
 def test_buckets_carry_their_limits(db: psycopg.Connection) -> None:
     rows = db.execute(
         "select id, public, file_size_limit, 'image/png' = any(allowed_mime_types), 'audio/mpeg' = any(allowed_mime_types)"
-        " from storage.buckets where id in ('avatars', 'covers', 'audio') order by id"
+        " from storage.buckets where id in ('avatars', 'covers', 'audio', 'audio-streams') order by id"
     ).fetchall()
     assert rows == [
         ("audio", False, 750 * 1024 * 1024, False, True),
-        ("avatars", True, 5 * 1024 * 1024, True, False),
-        ("covers", True, 10 * 1024 * 1024, True, False),
+        ("audio-streams", False, 750 * 1024 * 1024, False, False),  # audio/mp4 only: the worker's renditions
+        ("avatars", True, 1024 * 1024, True, False),  # uploaded already sized (docs/media.md)
+        ("covers", True, 2 * 1024 * 1024, True, False),
     ]
 
 

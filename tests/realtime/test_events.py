@@ -185,8 +185,10 @@ def test_the_catalogue_and_the_triggers_agree(db: psycopg.Connection) -> None:
         r[0]
         for r in db.execute(
             "select prosrc from pg_proc where pronamespace = 'private'::regnamespace and proname like 'rt\\_%%'"
-            " or proname like 'tg\\_%%\\_\\_realtime' or proname = 'realtime_flush'"
+            " or proname like 'tg\\_%%\\_\\_realtime' or proname = 'realtime_flush' or proname like 'media\\_%%'"
         ).fetchall()
     )
     emitted = set(re.findall(r"rt_(?:emit|user_event|broadcast)\([^,]+,\s*'([a-z_.]+)'", sources))
+    # private.media_event picks the payload by event name
+    emitted |= set(re.findall(r"when '(media\.[a-z]+)' then jsonb_build_object", sources))
     assert emitted == documented_events()

@@ -1,0 +1,1 @@
+../../sql/media/20261128060300_media-image-limits.sql
