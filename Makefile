@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := tools/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help install tools dev serve test pytest lint fmt db-push db-status db-reset bench clean
+.PHONY: help install tools dev demo serve test pytest lint fmt db-push db-status db-reset bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ tools: $(NODE_STAMP) ## Install the pinned Node tooling (Supabase CLI, Deno) und
 
 dev: $(STAMP) ## Run the whole local backend (PostgreSQL, migrations, seed, service on :8000)
 	$(BIN)/whatssound dev
+
+demo: $(STAMP) ## Watch a small live room for a minute: listeners, RPC latency, realtime messages (local database)
+	$(BIN)/whatssound simulate --rooms 12 --duration 60 --seed 1
 
 serve: $(STAMP) ## Run only the HTTP service against DATABASE_URL
 	$(BIN)/whatssound serve

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from whatssound_svc.cli import (
+    cost,
     db,
     dev,
     docs,
@@ -24,6 +25,7 @@ from whatssound_svc.cli import (
     push,
     reconcile,
     sessions,
+    simulate,
     stats,
     users,
     webhooks,
@@ -51,6 +53,8 @@ app.add_typer(push.app, name="push")
 app.add_typer(moderation.app, name="moderation")
 app.add_typer(media.app, name="media")
 app.command("stats")(stats.stats)
+app.command("simulate")(simulate.simulate)
+app.command("cost")(cost.monthly)
 app.command("dev")(dev.dev)
 app.command("serve")(dev.serve)
 

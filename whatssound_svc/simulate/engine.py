@@ -1,0 +1,244 @@
+"""Drive live rooms through the real RPCs on the wall clock, and count what it cost.
+
+Setup makes the cast (a DJ and listeners per room, a moderator in rooms of 20 or more) as GoTrue
+would (rows in auth.users; profiles follow by trigger), then everything else goes through the
+API as the app would call it (caller.py): the DJ creates the session live and appoints the
+moderator, listeners join, heartbeat, chat, request, vote, drop off and come back, the DJ plays
+the queue, the moderator times people out. Actions are offered at their scheduled times (open
+loop): a slow database shows as latency, never as a slower schedule. The realtime flusher and the
+presence refresh run alongside, as in the service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg_pool import AsyncConnectionPool
+
+from whatssound_svc import periodic
+from whatssound_svc.settings import get_settings
+from whatssound_svc.simulate import cpu, plan
+from whatssound_svc.simulate.caller import POOL_SIZE, Answer, rpc
+
+#: Refusals the product means to give under this workload (timeouts, rate and slow limits...).
+INTENDED = frozenset({"BANND", "TMOUT", "SLOWM", "RATEL", "QUOTA", "REJTD", "IDLEQ", "QLOCK", "NOTIN"})
+#: The service's maintenance a live room depends on (counts, and batched events in big rooms).
+ROOM_MAINTENANCE = frozenset({"refresh_presence", "realtime_flush"})
+#: How many calls may wait for a connection before the simulator counts new ones as shed.
+MAX_IN_FLIGHT = 5_000
+
+
+@dataclass
+class Room:
+    """One simulated session and its cast."""
+
+    size: int
+    dj: uuid.UUID
+    listeners: list[uuid.UUID]
+    moderator: uuid.UUID | None = None
+    session_id: str = ""
+    items: list[str] = field(default_factory=list)
+    present: set[int] = field(default_factory=set)
+    #: (seconds into the run, +1 or -1) as listeners join and leave: who is subscribed when.
+    presence: list[tuple[float, int]] = field(default_factory=list)
+    #: Subscribed throughout: the DJ and the moderator (they joined at setup).
+    staff_present: int = 1
+    calls: Counter[str] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+    latencies: list[float] = field(default_factory=list)
+
+    @property
+    def topic(self) -> str:
+        return f"session:{self.session_id}"
+
+
+@dataclass
+class Run:
+    """A run in progress: the rooms, every call's kind and latency, and the clock."""
+
+    workload: plan.Workload
+    rooms: list[Room]
+    started: float = 0.0
+    started_at: Any = None
+    shed: int = 0
+    cpu_seconds: float | None = None
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
+    response_bytes: int = 0
+
+    def record(self, room: Room, kind: str, answer: Answer) -> None:
+        room.calls[kind] += 1
+        room.latencies.append(answer.seconds)
+        self.by_kind.setdefault(kind, []).append(answer.seconds)
+        self.response_bytes += answer.response_bytes
+        if answer.code:
+            room.errors[answer.code] += 1
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started if self.started else 0.0
+
+
+def _cast(workload: plan.Workload) -> list[Room]:
+    rooms = []
+    for size in workload.room_sizes:
+        rooms.append(Room(size, uuid.uuid4(), [uuid.uuid4() for _ in range(size)],
+                          uuid.uuid4() if size >= 20 else None))  # fmt: skip
+    return rooms
+
+
+def _sign_up(url: str, rooms: list[Room]) -> None:
+    """The cast's accounts, as GoTrue writes them (one statement), and DJ mode on for the DJs."""
+    people = [(r.dj, True) for r in rooms] + [(u, False) for r in rooms for u in r.listeners]
+    people += [(r.moderator, False) for r in rooms if r.moderator]
+    batch = f"{random.randrange(10**5):05d}"  # noqa: S311 (phone numbers unique per run, not secrets)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "insert into auth.users (id, aud, role, phone, phone_confirmed_at, raw_app_meta_data,"
+            " raw_user_meta_data, created_at, updated_at)"
+            " select u.id, 'authenticated', 'authenticated', '19' || %s || lpad(u.n::text, 7, '0'), now(),"
+            " '{\"provider\":\"phone\"}', '{}', now(), now()"
+            " from unnest(%s::uuid[]) with ordinality as u (id, n)",
+            (batch, [p for p, _ in people]),
+        )
+        conn.execute(
+            "update public.profiles set is_dj = true where id = any(%s)", ([p for p, dj in people if dj],)
+        )
+
+
+async def _open_rooms(pool: AsyncConnectionPool, rooms: list[Room]) -> None:
+    """Each DJ goes live, seeds the queue with a few requests, appoints the moderator."""
+    for i, room in enumerate(rooms):
+        answer = await rpc(
+            pool, room.dj, "create_session", p_title=f"Simulated room {i + 1}", p_start_now=True
+        )
+        if answer.code:
+            raise RuntimeError(f"the simulator could not open room {i + 1}: {answer.code}")
+        room.session_id = answer.result["id"]
+        await rpc(pool, room.dj, "join_session", p_session_id=room.session_id)
+        for n in range(3):
+            await _request(pool, room, room.dj, f"seed{i}-{n}")
+        if room.moderator:
+            await rpc(pool, room.dj, "appoint_moderator", p_user_id=room.moderator)
+            await rpc(pool, room.moderator, "join_session", p_session_id=room.session_id)
+            room.staff_present = 2
+
+
+async def _request(pool: AsyncConnectionPool, room: Room, who: uuid.UUID, track: str,
+                   scheduled: float | None = None) -> Answer:  # fmt: skip
+    answer = await rpc(pool, who, "request_track", scheduled=scheduled, p_session_id=room.session_id,
+                       p_provider="spotify", p_provider_track_id=f"sim-{track}", p_title=f"Track {track}",
+                       p_artist="Simulated Artist", p_duration_ms=200_000)  # fmt: skip
+    if answer.result and answer.result.get("item"):
+        room.items.append(answer.result["item"]["id"])
+    return answer
+
+
+async def _perform(pool: AsyncConnectionPool, run: Run, action: plan.Action, scheduled: float) -> None:
+    room = run.rooms[action.room]
+    rng = random.Random(hash((run.workload.seed, action)))  # noqa: S311
+    who = (
+        room.dj
+        if action.actor == -1
+        else room.moderator
+        if action.actor == -2
+        else room.listeners[action.actor]
+    )
+    assert who is not None
+    sid = room.session_id
+    kind = action.kind
+    if kind == "join":
+        answer = await rpc(pool, who, "join_session", scheduled=scheduled, p_session_id=sid)
+        if not answer.code and action.actor not in room.present:
+            room.present.add(action.actor)
+            room.presence.append((time.perf_counter() - run.started, 1))
+    elif kind == "leave":
+        if action.actor in room.present:
+            room.present.discard(action.actor)
+            room.presence.append((time.perf_counter() - run.started, -1))
+        answer = await rpc(pool, who, "leave_session", scheduled=scheduled, p_session_id=sid)
+    elif kind == "heartbeat":
+        answer = await rpc(pool, who, "heartbeat", scheduled=scheduled, p_session_id=sid)
+    elif kind in {"chat", "dj_chat"}:
+        body = f"simulated message {rng.randrange(10**6)}"
+        answer = await rpc(pool, who, "send_message", scheduled=scheduled, p_session_id=sid, p_body=body,
+                           p_client_id=uuid.uuid4())  # fmt: skip
+    elif kind == "request":
+        answer = await _request(pool, room, who, f"{action.room}-{rng.randrange(500)}", scheduled)
+    elif kind == "vote":
+        if not room.items:
+            return
+        answer = await rpc(
+            pool, who, "cast_vote", scheduled=scheduled, p_item_id=rng.choice(room.items), p_value=1
+        )
+    elif kind == "advance":
+        answer = await rpc(
+            pool, who, "control_queue", scheduled=scheduled, p_session_id=sid, p_action="advance"
+        )
+    else:  # moderate: time out someone present
+        if not room.present:
+            return
+        target = room.listeners[rng.choice(sorted(room.present))]
+        answer = await rpc(pool, who, "ban_user", scheduled=scheduled, p_dj_id=room.dj, p_user_id=target,
+                           p_reason="simulated spam", p_timeout_seconds=120)  # fmt: skip
+    run.record(room, kind, answer)
+
+
+async def execute(url: str, workload: plan.Workload, *, actions: list[plan.Action] | None = None,
+                  on_tick: Callable[[Run], None] | None = None, tick_s: float = 1.0) -> Run:  # fmt: skip
+    """Run ``workload`` (or exactly ``actions``) against the database at ``url``."""
+    actions = plan.schedule(workload) if actions is None else sorted(actions)
+    run = Run(workload, _cast(workload))
+    _sign_up(url, run.rooms)
+    tasks = [t for t in periodic.maintenance_tasks(get_settings()) if t.name in ROOM_MAINTENANCE]
+    async with AsyncConnectionPool(url, min_size=POOL_SIZE, max_size=POOL_SIZE, open=False) as pool, \
+            AsyncConnectionPool(url, min_size=1, max_size=2, open=False) as service:  # fmt: skip
+        await _open_rooms(pool, run.rooms)
+        async with periodic.running(service, tasks):
+            async with service.connection() as conn:
+                run.started_at = (
+                    await (await conn.execute("select clock_timestamp()")).fetchone() or [None]
+                )[0]
+            cpu_before = cpu.postgres_cpu_seconds()
+            await _drive(pool, run, actions, on_tick, tick_s)
+            cpu_after = cpu.postgres_cpu_seconds()
+            if cpu_before is not None and cpu_after is not None:
+                run.cpu_seconds = round(cpu_after - cpu_before, 2)
+    return run
+
+
+async def _drive(pool: AsyncConnectionPool, run: Run, actions: list[plan.Action],
+                 on_tick: Callable[[Run], None] | None, tick_s: float) -> None:  # fmt: skip
+    in_flight: set[asyncio.Task[None]] = set()
+    run.started = time.perf_counter()
+    next_tick = run.started + tick_s
+    for action in actions:
+        due = run.started + action.at
+        while (now := time.perf_counter()) < due:
+            if on_tick is None:
+                await asyncio.sleep(due - now)
+                continue
+            if now >= next_tick:
+                on_tick(run)
+                next_tick += tick_s
+            await asyncio.sleep(max(0.0, min(due, next_tick) - now))
+        if len(in_flight) >= MAX_IN_FLIGHT:
+            run.shed += 1
+            continue
+        task = asyncio.create_task(_perform(pool, run, action, due))
+        in_flight.add(task)
+        task.add_done_callback(in_flight.discard)
+    remaining = run.started + run.workload.duration_s - time.perf_counter()
+    if remaining > 0:
+        await asyncio.sleep(remaining)
+    with contextlib.suppress(Exception):
+        await asyncio.gather(*in_flight)
+    if on_tick:
+        on_tick(run)
