@@ -100,10 +100,25 @@ def test_the_listener_budget_is_what_the_rest_of_the_cycle_affords(
     assert paced["used"] == 7_000_000
     assert paced["days_left"] == pytest.approx(20.5)
     assert paced["listener_budget"] == pytest.approx(0.9 * 33_000_000 / (100_000 * 20.5))
+    db.execute("update public.dj_sessions set listener_count = 51 where id = %s", (live.id,))  # a big room
     flush(db)
     quota = db.execute("select quota from private.realtime_topics where topic = %s", (live.topic,)).fetchone()
     assert quota is not None
-    assert quota[0] == pytest.approx(paced["listener_budget"]), "rooms are allocated from the paced budget"
+    assert quota[0] == pytest.approx(paced["listener_budget"]), "big rooms are allocated from the paced budget"
+
+
+def test_pacing_holds_back_big_rooms_and_spares_small_ones(
+    db: psycopg.Connection, live: LiveRoom, clock: Clock
+) -> None:
+    clock.set(dt.datetime(2030, 1, 11, 12, tzinfo=dt.UTC))
+    history(db, dt.date(2030, 1, 11), listener_minutes=100_000, delivered=45_000_000)
+    assert pacing(db)["listener_budget"] == 2  # the month is spent: the floor
+    for listeners, expected in ((50, 60), (51, 2)):  # realtime_immediate_max_listeners is 50
+        db.execute("update public.dj_sessions set listener_count = %s where id = %s", (listeners, live.id))
+        clock.advance(1)
+        flush(db)
+        quota = db.execute("select quota from private.realtime_topics where topic = %s", (live.topic,)).fetchone()
+        assert quota == (pytest.approx(expected),), f"a room of {listeners}"
 
 
 def test_without_history_the_full_budget_applies_and_when_spent_the_minimum(

@@ -1,0 +1,1 @@
+../../sql/realtime/20261128070000_realtime-pacing-spares-small-rooms.sql
