@@ -1,0 +1,75 @@
+"""``whatssound cost``: the reference month's bill, line by line, from measured figures."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from whatssound_svc import paths
+from whatssound_svc.capacity import cost, workload
+
+FIGURES = paths.REPO_ROOT / "docs" / "bench" / "big-room.json"
+#: The reference month and the realtime design as chosen (docs/capacity.md, "Making it fit").
+REFERENCE = workload.Reference()
+DESIGN = REFERENCE.design
+
+
+def monthly(  # noqa: PLR0917 (typer: one parameter per option)
+    figures: Annotated[
+        Path, typer.Option(help="Simulator figures (`make bench --suite big-room`).")
+    ] = FIGURES,
+    prices: Annotated[
+        Path | None, typer.Option(help="Price list (default: the packaged, dated one).")
+    ] = None,
+    mau: Annotated[int, typer.Option(min=1, help="Monthly active users.")] = REFERENCE.mau,
+    compute: Annotated[str, typer.Option(help="Compute size: micro, small, medium, large, xl...")] = "micro",
+    immediate_max: Annotated[
+        int, typer.Option(help="Rooms up to this size get every event at once.")
+    ] = DESIGN.immediate_max,
+    big_room_per_minute: Annotated[
+        float, typer.Option(help="Messages per subscriber-minute bigger rooms get (ticks).")
+    ] = DESIGN.big_room_per_minute,
+    foreground_share: Annotated[
+        float, typer.Option(min=0.01, max=1, help="Share of listening with the app in the foreground.")
+    ] = DESIGN.foreground_share,
+    phone_share: Annotated[
+        float, typer.Option(min=0, max=1, help="Share of sign-ins by phone code (the rest Apple/Google).")
+    ] = REFERENCE.phone_share,
+    biggest_event: Annotated[
+        int, typer.Option(help="Concurrent listeners of the month's biggest set.")
+    ] = REFERENCE.biggest_event,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Compute the monthly bill of the reference workload (docs/capacity.md) from the simulator's
+    measured per-listener-minute figures and the dated price list; flag quotas it would breach.
+
+    Example: whatssound cost --compute small --big-room-per-minute 4
+    """
+    measured = json.loads(figures.read_text())
+    small, big = measured.get("baseline", measured), measured.get("big_room", measured)
+    per = workload.PerMinute.from_figures(small)
+    per = replace(per, db_cpu_seconds=big["per_listener_minute"]["db_cpu_seconds"] or per.db_cpu_seconds)
+    design = workload.RealtimeDesign(immediate_max=immediate_max, big_room_per_minute=big_room_per_minute,
+                                     foreground_share=foreground_share)  # fmt: skip
+    ref = workload.Reference(mau=mau, biggest_event=biggest_event, phone_share=phone_share, design=design)
+    month = workload.month(ref, per, compute=compute)
+    price_list = cost.load_prices(prices)
+    bill = cost.bill(month.usage, price_list)
+    flags = cost.breaches(month.peaks, price_list)
+    if as_json:
+        lines = [line.__dict__ for line in bill.lines]
+        typer.echo(json.dumps({"total": bill.total, "lines": lines, "breaches": flags, "notes": month.notes}))
+        return
+    console = Console()
+    console.print(cost.render(bill, flags))
+    top = ", ".join(f"{line.item} ${line.cost:,.2f}" for line in bill.top(3))
+    console.print(f"prices as of {price_list.as_of}; biggest lines: {top}")
+    notes = month.notes
+    console.print(f"{notes['listener_minutes']:,.0f} listener-minutes in {notes['sessions']:,.0f} sessions;"
+                  f" database at peak: {notes['db_cores_at_peak']:.2f} cores,"
+                  f" {notes['rpcs_per_second_at_peak']:,.0f} RPC/s")  # fmt: skip
