@@ -5,9 +5,11 @@
  * every room, at 50,000 MAU it would tick even a room of ten (docs/capacity.md): the brief's
  * latency promise broken where it matters most, to save little, since a small room's broadcasts
  * reach few. Now rooms up to realtime_immediate_max_listeners keep the full B (every event at
- * once, within the project's per-second budget as before) and only bigger rooms are paced; the
- * projection still bounds the month, because B_eff is recomputed every second from what was
- * actually spent, small rooms included.
+ * once, within the project's per-second budget as before) and only bigger rooms are paced. B_eff
+ * is recomputed every second from what was actually spent, small rooms included, so their spend
+ * lowers the big rooms' budget; the month stays within M as long as small rooms alone spend less
+ * than M (docs/capacity.md: about a third of it at the reference workload). Beyond that the
+ * big rooms sit at B_min and the bill grows with small-room listening: raise M or the plan.
  */
 
 create or replace function private.rt_allocate() returns void

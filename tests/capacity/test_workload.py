@@ -35,7 +35,7 @@ def test_the_month_adds_up_to_18_million_listener_minutes_with_the_event_on_top(
     assert rooms[0] == (10_000, 10_000 * 120)  # the event: 10,000 for the whole set
     sizes = sorted(n for n, _ in rooms[1:])
     assert 3 <= sizes[len(sizes) // 2] <= 8  # a median room of 15 people, a third of them at any time
-    assert 0.25 < ref.attendance() < 0.45
+    assert 0.2 < ref.attendance() < 0.3  # about half an hour of a two-hour set
 
 
 def test_measured_rooms_are_fitted_per_listener_minute_and_the_design_caps_big_rooms() -> None:

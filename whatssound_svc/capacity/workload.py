@@ -15,7 +15,6 @@ listener-minute.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +24,6 @@ from whatssound_svc.capacity.cost import Peaks, Usage
 from whatssound_svc.simulate.plan import heavy_tailed_sizes
 
 GB = 1e9
-MINUTES_PER_MONTH = 30 * 24 * 60
 
 
 @dataclass(frozen=True)
@@ -48,7 +46,7 @@ class Reference:
     sessions_per_dj: int = 8
     session_hours: float = 2.0
     median_room: float = 15.0
-    room_sigma: float = 1.6
+    room_sigma: float = 1.8
     biggest_event: int = 10_000
     peak_share: float = 0.03
     sign_up_share: float = 0.10
@@ -81,24 +79,28 @@ class Reference:
         """Realtime connections at that moment (only apps in the foreground hold one)."""
         return round(self.peak_listeners * self.design.foreground_share)
 
-    def rooms(self, seed: int = 1) -> list[tuple[int, float]]:
-        """(concurrent listeners, listener-minutes) for each session of the month. Sizes (listeners
-        who come by during a set) are drawn heavy-tailed; people stay part of a set, so each room's
-        concurrency is its size times the share of the set the month's listening allows. The
-        biggest session is the event: ``biggest_event`` concurrent listeners for the whole set."""
-        sizes = heavy_tailed_sizes(self.djs * self.sessions_per_dj, median=self.median_room,
-                                   sigma=self.room_sigma, seed=seed, largest=self.biggest_event)  # fmt: skip
-        minutes = self.session_hours * 60
-        event = (self.biggest_event, self.biggest_event * minutes)
-        stay = (self.listener_minutes - event[1]) / (sum(sizes[1:]) * minutes)
-        return [event, *((max(1, round(n * stay)), n * minutes * stay) for n in sizes[1:])]
+    def _sizes(self, seed: int) -> tuple[int, ...]:
+        return heavy_tailed_sizes(self.djs * self.sessions_per_dj, median=self.median_room,
+                                  sigma=self.room_sigma, seed=seed, largest=self.biggest_event)  # fmt: skip
 
     def attendance(self, seed: int = 1) -> float:
-        """The share of a set the average listener stays for (what makes sizes add up to the month)."""
-        sizes = heavy_tailed_sizes(self.djs * self.sessions_per_dj, median=self.median_room,
-                                   sigma=self.room_sigma, seed=seed, largest=self.biggest_event)  # fmt: skip
+        """The share of a set the average listener stays for: what makes the sessions' sizes add up
+        to the month's listening once the event (whole set, ``biggest_event`` listeners) is counted."""
         minutes = self.session_hours * 60
-        return (self.listener_minutes - self.biggest_event * minutes) / (sum(sizes[1:]) * minutes)
+        rest = self.listener_minutes - self.biggest_event * minutes
+        if rest <= 0:
+            raise ValueError(f"{self.biggest_event:,} listeners for a whole set exceed the month's listening")
+        return rest / (sum(self._sizes(seed)[1:]) * minutes)
+
+    def rooms(self, seed: int = 1) -> list[tuple[int, float]]:
+        """(concurrent listeners, listener-minutes) for each session of the month. Sizes (listeners
+        who come by during a set) are drawn heavy-tailed; each room's concurrency is its size times
+        :meth:`attendance`; the biggest session is the event."""
+        minutes = self.session_hours * 60
+        stay = self.attendance(seed)
+        sizes = self._sizes(seed)[1:]
+        return [(self.biggest_event, self.biggest_event * minutes),
+                *((max(1, round(n * stay)), n * minutes * stay) for n in sizes)]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,7 @@ def month(ref: Reference, per: PerMinute, *, compute: str = "micro") -> Month:
         r2_class_a=ref.djs * ref.uploads_per_dj + signups * 2, r2_class_b=0,
     )  # fmt: skip
     peaks = Peaks(
-        messages_per_second=_peak_messages_per_second(ref, per),
+        messages_per_second=_peak_messages_per_second(ref, per, rooms),
         concurrent_connections=ref.peak_connections,
         channel_joins_per_second=ref.biggest_event / 120,  # the event's crowd arriving over two minutes
     )
@@ -181,10 +183,10 @@ def month(ref: Reference, per: PerMinute, *, compute: str = "micro") -> Month:
     return Month(usage, peaks, notes)
 
 
-def _peak_messages_per_second(ref: Reference, per: PerMinute) -> float:
-    """Delivered messages/s at the busiest moment: the event plus the daily peak's other rooms,
-    each at its per-listener-minute rate."""
+def _peak_messages_per_second(ref: Reference, per: PerMinute, rooms: list[tuple[int, float]]) -> float:
+    """Delivered messages/s at the busiest moment: the event, plus the daily peak's listeners at the
+    month's average rate outside it."""
     event = per.delivered(ref.biggest_event, ref.design) * ref.biggest_event / 60
-    others = round(ref.peak_share * ref.mau)
-    typical = per.delivered(round(ref.median_room * math.e ** (ref.room_sigma**2)), ref.design)
-    return event + typical * others / 60
+    others = rooms[1:]
+    average = sum(lm * per.delivered(n, ref.design) for n, lm in others) / sum(lm for _, lm in others)
+    return event + average * round(ref.peak_share * ref.mau) / 60

@@ -57,7 +57,10 @@ def monthly(  # noqa: PLR0917 (typer: one parameter per option)
     design = workload.RealtimeDesign(immediate_max=immediate_max, big_room_per_minute=big_room_per_minute,
                                      foreground_share=foreground_share)  # fmt: skip
     ref = workload.Reference(mau=mau, biggest_event=biggest_event, phone_share=phone_share, design=design)
-    month = workload.month(ref, per, compute=compute)
+    try:
+        month = workload.month(ref, per, compute=compute)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--mau / --biggest-event") from exc
     price_list = cost.load_prices(prices)
     bill = cost.bill(month.usage, price_list)
     flags = cost.breaches(month.peaks, price_list)

@@ -61,4 +61,6 @@ async def rpc(pool: AsyncConnectionPool, user_id: uuid.UUID, function: str, *, s
     except psycopg.Error as exc:
         return Answer(None, exc.sqlstate or type(exc).__name__, time.perf_counter() - started, 0)
     result = row[0] if row else None
-    return Answer(result, None, time.perf_counter() - started, len(json.dumps(result)))
+    return Answer(
+        result, None, time.perf_counter() - started, len(json.dumps(result, separators=(",", ":")).encode())
+    )

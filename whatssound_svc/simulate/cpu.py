@@ -7,22 +7,30 @@ import os
 from pathlib import Path
 
 
-def postgres_cpu_seconds() -> float | None:
-    """CPU seconds used so far by this machine's PostgreSQL processes (None off Linux)."""
-    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    total = 0
-    proc = Path("/proc")
-    if not proc.is_dir():
+def _stat(pid: int) -> list[str] | None:
+    try:
+        stat = (Path("/proc") / str(pid) / "stat").read_text()
+    except OSError:
         return None
-    for entry in proc.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
-        if name.startswith("postgres"):
-            # utime, stime, and the children's once reaped (the postmaster's: backends that exited)
-            total += int(rest[11]) + int(rest[12]) + int(rest[13]) + int(rest[14])
+    return stat[stat.rindex(")") + 2 :].split()
+
+
+def postgres_cpu_seconds(backend_pid: int) -> float | None:
+    """CPU seconds used so far by the PostgreSQL server that runs ``backend_pid`` (a connection's
+    ``pg_backend_pid()``): its postmaster, every child now running, and the children it has reaped
+    (backends that exited). None when that server is not on this machine (or not Linux)."""
+    backend = _stat(backend_pid)
+    if backend is None:
+        return None
+    postmaster = int(backend[1])
+    ticks = os.sysconf("SC_CLK_TCK")
+    main = _stat(postmaster)
+    if main is None:
+        return None
+    total = sum(int(v) for v in main[11:15])  # utime, stime, cutime, cstime
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != postmaster:
+            stat = _stat(int(entry.name))
+            if stat is not None and int(stat[1]) == postmaster:
+                total += int(stat[11]) + int(stat[12])
     return total / ticks

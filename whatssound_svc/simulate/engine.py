@@ -12,13 +12,14 @@ presence refresh run alongside, as in the service.
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import logging
 import random
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -29,8 +30,13 @@ from whatssound_svc.settings import get_settings
 from whatssound_svc.simulate import cpu, plan
 from whatssound_svc.simulate.caller import POOL_SIZE, Answer, rpc
 
+logger = logging.getLogger(__name__)
+
 #: Refusals the product means to give under this workload (timeouts, rate and slow limits...).
-INTENDED = frozenset({"BANND", "TMOUT", "SLOWM", "RATEL", "QUOTA", "REJTD", "IDLEQ", "QLOCK", "NOTIN"})
+INTENDED = frozenset({
+    "BANND", "TMOUT", "SLOWM", "RATEL", "QUOTA", "REJTD", "IDLEQ", "QLOCK", "NOTIN",
+    "STATE",  # a vote on a request that just started playing: the phone's queue was a moment stale
+})  # fmt: skip
 #: The service's maintenance a live room depends on (counts, and batched events in big rooms).
 ROOM_MAINTENANCE = frozenset({"refresh_presence", "realtime_flush"})
 #: How many calls may wait for a connection before the simulator counts new ones as shed.
@@ -48,6 +54,7 @@ class Room:
     session_id: str = ""
     items: list[str] = field(default_factory=list)
     present: set[int] = field(default_factory=set)
+    locks: dict[int, asyncio.Lock] = field(default_factory=dict)
     #: (seconds into the run, +1 or -1) as listeners join and leave: who is subscribed when.
     presence: list[tuple[float, int]] = field(default_factory=list)
     #: Subscribed throughout: the DJ and the moderator (they joined at setup).
@@ -68,8 +75,9 @@ class Run:
     workload: plan.Workload
     rooms: list[Room]
     started: float = 0.0
-    started_at: Any = None
+    started_at: datetime | None = None
     shed: int = 0
+    crashed: int = 0
     cpu_seconds: float | None = None
     by_kind: dict[str, list[float]] = field(default_factory=dict)
     response_bytes: int = 0
@@ -131,6 +139,12 @@ async def _open_rooms(pool: AsyncConnectionPool, rooms: list[Room]) -> None:
             room.staff_present = 2
 
 
+async def _close_rooms(pool: AsyncConnectionPool, rooms: list[Room]) -> None:
+    """Each DJ ends their set: nothing of this run stays live for the next."""
+    for room in rooms:
+        await rpc(pool, room.dj, "end_session", p_session_id=room.session_id)
+
+
 async def _request(pool: AsyncConnectionPool, room: Room, who: uuid.UUID, track: str,
                    scheduled: float | None = None) -> Answer:  # fmt: skip
     answer = await rpc(pool, who, "request_track", scheduled=scheduled, p_session_id=room.session_id,
@@ -142,53 +156,59 @@ async def _request(pool: AsyncConnectionPool, room: Room, who: uuid.UUID, track:
 
 
 async def _perform(pool: AsyncConnectionPool, run: Run, action: plan.Action, scheduled: float) -> None:
+    """One person's actions happen one after another, as on their phone (a leave never overtakes
+    the join before it)."""
     room = run.rooms[action.room]
-    rng = random.Random(hash((run.workload.seed, action)))  # noqa: S311
-    who = (
-        room.dj
-        if action.actor == -1
-        else room.moderator
-        if action.actor == -2
-        else room.listeners[action.actor]
-    )
-    assert who is not None
+    async with room.locks.setdefault(action.actor, asyncio.Lock()):
+        await _act(pool, run, room, action, scheduled)
+
+
+async def _act(
+    pool: AsyncConnectionPool, run: Run, room: Room, action: plan.Action, scheduled: float
+) -> None:
+    actor = action.actor
+    who = room.dj if actor == -1 else room.moderator if actor == -2 else room.listeners[actor]
+    if who is None:  # a moderator's action in a room without one (a hand-written schedule)
+        return
+    sid, kind = room.session_id, action.kind
+    if kind in {"join", "leave"}:
+        answer = await rpc(pool, who, f"{kind}_session", scheduled=scheduled, p_session_id=sid)
+        here = kind == "join" and not answer.code
+        if here != (actor in room.present):  # subscribed from a successful join to the leave
+            (room.present.add if here else room.present.discard)(actor)
+            room.presence.append((time.perf_counter() - run.started, 1 if here else -1))
+        run.record(room, kind, answer)
+        return
+    rng = random.Random(f"{run.workload.seed}:{action.at}:{action.room}:{actor}:{kind}")  # noqa: S311
+    if kind == "request":
+        run.record(
+            room, kind, await _request(pool, room, who, f"{action.room}-{rng.randrange(500)}", scheduled)
+        )
+        return
+    call = _call_for(room, action, rng)
+    if call is not None:
+        run.record(room, kind, await rpc(pool, who, call[0], scheduled=scheduled, **call[1]))
+
+
+def _call_for(room: Room, action: plan.Action, rng: random.Random) -> tuple[str, dict[str, Any]] | None:
+    """The RPC and arguments for anything but joining, leaving and requesting; None when there is
+    nothing to act on (no request to vote for, nobody to time out)."""
     sid = room.session_id
-    kind = action.kind
-    if kind == "join":
-        answer = await rpc(pool, who, "join_session", scheduled=scheduled, p_session_id=sid)
-        if not answer.code and action.actor not in room.present:
-            room.present.add(action.actor)
-            room.presence.append((time.perf_counter() - run.started, 1))
-    elif kind == "leave":
-        if action.actor in room.present:
-            room.present.discard(action.actor)
-            room.presence.append((time.perf_counter() - run.started, -1))
-        answer = await rpc(pool, who, "leave_session", scheduled=scheduled, p_session_id=sid)
-    elif kind == "heartbeat":
-        answer = await rpc(pool, who, "heartbeat", scheduled=scheduled, p_session_id=sid)
-    elif kind in {"chat", "dj_chat"}:
-        body = f"simulated message {rng.randrange(10**6)}"
-        answer = await rpc(pool, who, "send_message", scheduled=scheduled, p_session_id=sid, p_body=body,
-                           p_client_id=uuid.uuid4())  # fmt: skip
-    elif kind == "request":
-        answer = await _request(pool, room, who, f"{action.room}-{rng.randrange(500)}", scheduled)
-    elif kind == "vote":
-        if not room.items:
-            return
-        answer = await rpc(
-            pool, who, "cast_vote", scheduled=scheduled, p_item_id=rng.choice(room.items), p_value=1
-        )
-    elif kind == "advance":
-        answer = await rpc(
-            pool, who, "control_queue", scheduled=scheduled, p_session_id=sid, p_action="advance"
-        )
-    else:  # moderate: time out someone present
-        if not room.present:
-            return
-        target = room.listeners[rng.choice(sorted(room.present))]
-        answer = await rpc(pool, who, "ban_user", scheduled=scheduled, p_dj_id=room.dj, p_user_id=target,
-                           p_reason="simulated spam", p_timeout_seconds=120)  # fmt: skip
-    run.record(room, kind, answer)
+    calls: dict[str, Callable[[], tuple[str, dict[str, Any]] | None]] = {
+        "heartbeat": lambda: ("heartbeat", {"p_session_id": sid}),
+        "chat": lambda: ("send_message", {
+            "p_session_id": sid, "p_body": f"simulated message {rng.randrange(10**6)}",
+            "p_client_id": uuid.UUID(int=rng.getrandbits(128), version=4)}),
+        "vote": lambda: (
+            ("cast_vote", {"p_item_id": rng.choice(room.items), "p_value": 1}) if room.items else None
+        ),
+        "advance": lambda: ("control_queue", {"p_session_id": sid, "p_action": "advance"}),
+        "moderate": lambda: ("ban_user", {
+            "p_dj_id": room.dj, "p_user_id": room.listeners[rng.choice(sorted(room.present))],
+            "p_reason": "simulated spam", "p_timeout_seconds": 120}) if room.present else None,
+    }  # fmt: skip
+    calls["dj_chat"] = calls["chat"]
+    return calls[action.kind]()
 
 
 async def execute(url: str, workload: plan.Workload, *, actions: list[plan.Action] | None = None,
@@ -201,23 +221,23 @@ async def execute(url: str, workload: plan.Workload, *, actions: list[plan.Actio
     async with AsyncConnectionPool(url, min_size=POOL_SIZE, max_size=POOL_SIZE, open=False) as pool, \
             AsyncConnectionPool(url, min_size=1, max_size=2, open=False) as service:  # fmt: skip
         await _open_rooms(pool, run.rooms)
-        async with periodic.running(service, tasks):
-            async with service.connection() as conn:
-                run.started_at = (
-                    await (await conn.execute("select clock_timestamp()")).fetchone() or [None]
-                )[0]
-            cpu_before = cpu.postgres_cpu_seconds()
+        async with periodic.running(service, tasks), service.connection() as conn:
+            server = (await (await conn.execute("select pg_backend_pid()")).fetchone() or [0])[0]
+            cpu_before = cpu.postgres_cpu_seconds(server)
+            await conn.execute("select 1")  # the first statement pays for the connection's warm-up
+            run.started_at = (await (await conn.execute("select clock_timestamp()")).fetchone() or [None])[0]
+            run.started = time.perf_counter()  # the two clocks' zero, read together
             await _drive(pool, run, actions, on_tick, tick_s)
-            cpu_after = cpu.postgres_cpu_seconds()
+            cpu_after = cpu.postgres_cpu_seconds(server)
             if cpu_before is not None and cpu_after is not None:
                 run.cpu_seconds = round(cpu_after - cpu_before, 2)
+        await _close_rooms(pool, run.rooms)
     return run
 
 
 async def _drive(pool: AsyncConnectionPool, run: Run, actions: list[plan.Action],
                  on_tick: Callable[[Run], None] | None, tick_s: float) -> None:  # fmt: skip
     in_flight: set[asyncio.Task[None]] = set()
-    run.started = time.perf_counter()
     next_tick = run.started + tick_s
     for action in actions:
         due = run.started + action.at
@@ -227,7 +247,7 @@ async def _drive(pool: AsyncConnectionPool, run: Run, actions: list[plan.Action]
                 continue
             if now >= next_tick:
                 on_tick(run)
-                next_tick += tick_s
+                next_tick = max(next_tick, time.perf_counter()) + tick_s
             await asyncio.sleep(max(0.0, min(due, next_tick) - now))
         if len(in_flight) >= MAX_IN_FLIGHT:
             run.shed += 1
@@ -238,7 +258,11 @@ async def _drive(pool: AsyncConnectionPool, run: Run, actions: list[plan.Action]
     remaining = run.started + run.workload.duration_s - time.perf_counter()
     if remaining > 0:
         await asyncio.sleep(remaining)
-    with contextlib.suppress(Exception):
-        await asyncio.gather(*in_flight)
+    for outcome in await asyncio.gather(*in_flight, return_exceptions=True):
+        if isinstance(outcome, BaseException):
+            run.crashed += 1
+            logger.error("a simulated call crashed: %s: %s", type(outcome).__name__, outcome)
+    if run.shed:
+        logger.warning("%d calls shed: more than %d waiting for a connection", run.shed, MAX_IN_FLIGHT)
     if on_tick:
         on_tick(run)

@@ -67,9 +67,9 @@ class Action:
     kind: str
 
 
-def heavy_tailed_sizes(rooms: int, *, median: float = 15.0, sigma: float = 1.6, seed: int = 1,
+def heavy_tailed_sizes(rooms: int, *, median: float = 15.0, sigma: float = 1.8, seed: int = 1,
                        largest: int = 20_000) -> tuple[int, ...]:  # fmt: skip
-    """Room sizes drawn from a log-normal (median ``median``; sigma 1.6 puts about 1 % of rooms
+    """Room sizes drawn from a log-normal (median ``median``; sigma 1.8 puts about 1 % of rooms
     above 1,000), largest first."""
     rng = random.Random(seed)  # noqa: S311 (a seeded simulation)
     sizes = [max(1, min(largest, round(rng.lognormvariate(math.log(median), sigma)))) for _ in range(rooms)]

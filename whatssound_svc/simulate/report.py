@@ -5,14 +5,16 @@ subscribers is N + 1 messages (1 sent, N received). A session topic's subscriber
 are the simulated people then in the room (the app subscribes on joining); a ``user:`` topic has
 one. (The log's own ``recipients`` column is the room's listener count, refreshed every few
 seconds, which is what the budget uses; it lags joins, so it is not used for billing here.)
-Listener-minutes come from the schedule's presence intervals, so per-listener-minute figures do
-not depend on how fast the machine was.
+Listener-minutes come from the schedule's presence intervals (what was offered); the subscribers
+behind each delivered message are those whose join had succeeded, so an overloaded machine shows
+as latency, shed calls and errors, which the figures report beside them.
 Database CPU is the PostgreSQL processes' CPU time (Linux ``/proc``), where readable.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections import Counter
 from typing import Any
 
@@ -46,26 +48,34 @@ def listener_minutes(actions: list[plan.Action], duration_s: float) -> float:
     return total / 60
 
 
-def _subscribers(room: Room, at: float) -> int:
-    """Who is subscribed to the room's topic ``at`` seconds into the run (the app subscribes when it
-    joins and unsubscribes when it leaves)."""
-    times = [t for t, _ in room.presence]
-    changes = room.presence[: bisect.bisect_right(times, at)]
-    return room.staff_present + sum(delta for _, delta in changes)
+class _Presence:
+    """A room's subscriber count over the run (the app subscribes when it joins, unsubscribes when
+    it leaves), answered by bisection."""
+
+    def __init__(self, room: Room) -> None:
+        changes = sorted(room.presence)
+        self.times = [t for t, _ in changes]
+        self.counts = list(itertools.accumulate((d for _, d in changes), initial=room.staff_present))
+
+    def at(self, seconds: float) -> int:
+        return self.counts[bisect.bisect_right(self.times, seconds)]
+
+    def peak(self) -> int:
+        return max(self.counts)
 
 
 def realtime(url: str, run: Run) -> dict[str, Any]:
-    """Broadcasts since the run started: per event and topic, delivered (each to the topic's
-    subscribers at sending time, + 1), bytes, and the busiest second."""
+    """This run's broadcasts (its rooms' topics and its people's ``user:`` topics): per event and
+    topic, delivered (each to the topic's subscribers at sending time, + 1), bytes received, and
+    the busiest second."""
+    rooms = {room.topic: _Presence(room) for room in run.rooms}
+    people = [f"user:{p}" for room in run.rooms for p in (room.dj, room.moderator, *room.listeners) if p]
     with psycopg.connect(url) as conn:
         rows = conn.execute(
             "select topic, event, extract(epoch from created_at - %s)::float8, octet_length(payload::text)"
-            " from private.realtime_log where created_at >= %s order by created_at",
-            (run.started_at, run.started_at),
+            " from private.realtime_log where created_at >= %s and topic = any(%s) order by created_at",
+            (run.started_at, run.started_at, [*rooms, *people]),
         ).fetchall()
-    rooms = {room.topic: room for room in run.rooms}
-    for room in run.rooms:
-        room.presence.sort()
     events: Counter[str] = Counter()
     emitted_by_topic: Counter[str] = Counter()
     delivered_by_topic: Counter[str] = Counter()
@@ -73,19 +83,20 @@ def realtime(url: str, run: Run) -> dict[str, Any]:
     per_second: Counter[int] = Counter()
     bytes_out = 0
     for topic, event, at, octets in rows:
-        target = rooms.get(topic)
-        messages = (_subscribers(target, at) if target else 1) + 1
+        presence = rooms.get(topic)
+        receivers = presence.at(at) if presence else 1
         events[event] += 1
         emitted_by_topic[topic] += 1
-        delivered_by_topic[topic] += messages
-        delivered_by_event[event] += messages
-        per_second[int(at)] += messages
-        bytes_out += messages * octets
+        delivered_by_topic[topic] += receivers + 1
+        delivered_by_event[event] += receivers + 1
+        per_second[int(at)] += receivers + 1
+        bytes_out += receivers * octets
     return {
         "emitted_by_event": dict(events), "delivered_by_event": dict(delivered_by_event),
         "emitted_by_topic": dict(emitted_by_topic),
         "delivered_by_topic": dict(delivered_by_topic), "delivered": sum(delivered_by_topic.values()),
         "bytes_delivered": bytes_out, "peak_delivered_per_second": max(per_second.values(), default=0),
+        "peak_subscribers": sum(p.peak() for p in rooms.values()),
     }  # fmt: skip
 
 
@@ -98,9 +109,12 @@ def summarise(url: str, run: Run, actions: list[plan.Action]) -> dict[str, Any]:
     calls = sum(sum(r.calls.values()) for r in run.rooms)
     joins = Counter(int(a.at) for a in actions if a.kind == "join")
     rooms = []
+    by_room: dict[int, list[plan.Action]] = {}
+    for a in actions:
+        by_room.setdefault(a.room, []).append(a)
     for i, room in enumerate(run.rooms):
         topic = room.topic
-        room_minutes = listener_minutes([a for a in actions if a.room == i], run.workload.duration_s)
+        room_minutes = listener_minutes(by_room.get(i, []), run.workload.duration_s)
         rooms.append({
             "listeners": room.size, "listener_minutes": round(room_minutes, 4), "calls": dict(room.calls),
             "errors": dict(room.errors),
@@ -122,7 +136,12 @@ def summarise(url: str, run: Run, actions: list[plan.Action]) -> dict[str, Any]:
         "errors": dict(errors),
         "unexpected_errors": {c: n for c, n in errors.items() if c not in INTENDED},
         "shed": run.shed,
-        "realtime": {k: v for k, v in rt.items() if k not in {"emitted_by_topic", "delivered_by_topic"}},
+        "crashed": run.crashed,
+        "realtime": {
+            k: v
+            for k, v in rt.items()
+            if k not in {"emitted_by_topic", "delivered_by_topic", "peak_subscribers"}
+        },
         "per_listener_minute": {
             "rpcs": round(calls / per_minute, 3),
             "delivered_messages": round(rt["delivered"] / per_minute, 3),
@@ -131,7 +150,7 @@ def summarise(url: str, run: Run, actions: list[plan.Action]) -> dict[str, Any]:
         },
         "peaks": {
             "delivered_per_second": rt["peak_delivered_per_second"],
-            "concurrent_listeners": run.workload.listeners,
+            "concurrent_subscribers": rt["peak_subscribers"],
             "channel_joins_per_second": max(joins.values(), default=0),
         },
         "db_cpu_seconds": cpu_seconds,
