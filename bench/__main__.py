@@ -12,7 +12,19 @@ from types import ModuleType
 
 import psycopg
 
-from bench import auth, media, push_fanout, queue, realtime, realtime_cost, report, rooms, sms_hook, webhooks
+from bench import (
+    auth,
+    big_room,
+    media,
+    push_fanout,
+    queue,
+    realtime,
+    realtime_cost,
+    report,
+    rooms,
+    sms_hook,
+    webhooks,
+)
 from bench.harness import Result, run_pgbench
 from whatssound_svc.bootstrap import bootstrap
 from whatssound_svc.localpg import LocalCluster
@@ -22,6 +34,7 @@ SUITES: dict[str, ModuleType] = {"rooms": rooms, "queue": queue, "realtime": rea
 #: their own section.
 SELF_RUN: dict[str, ModuleType] = {
     "realtime-budget": realtime_cost,
+    "big-room": big_room,
     "media": media,
     "push-fanout": push_fanout,
     "sms-hook": sms_hook,

@@ -146,6 +146,7 @@ def summarise(url: str, run: Run, actions: list[plan.Action]) -> dict[str, Any]:
             "rpcs": round(calls / per_minute, 3),
             "delivered_messages": round(rt["delivered"] / per_minute, 3),
             "egress_bytes": round((rt["bytes_delivered"] + run.response_bytes) / per_minute, 1),
+            "rpc_response_bytes": round(run.response_bytes / per_minute, 1),
             "db_cpu_seconds": None if cpu_seconds is None else round(cpu_seconds / per_minute, 5),
         },
         "peaks": {
