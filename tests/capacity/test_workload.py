@@ -56,7 +56,10 @@ def test_the_month_becomes_usage_and_peaks() -> None:
     assert month.usage.realtime_peak_connections == round((1_500 + 10_000) * 0.5)
     assert month.peaks.concurrent_connections == month.usage.realtime_peak_connections
     assert month.usage.sms_otps == pytest.approx((5_000 + 2_000) * 0.25)
-    assert month.usage.egress_gb == pytest.approx(10_000 * 18e6 / 1e9 + 300_000 * 0.01 * 57.6 / 1000)
+    realtime = sum(lm * per.delivered(n, ref.design) * 300 for n, lm in ref.rooms())
+    assert month.usage.egress_gb == pytest.approx(
+        (1_000 * 18e6 + realtime) / 1e9 + 300_000 * 0.01 * 57.6 / 1000
+    )
     assert month.notes["db_cores_at_peak"] == pytest.approx(0.004 * 11_500 / 60)
 
 

@@ -96,11 +96,11 @@ def test_the_listener_budget_is_what_the_rest_of_the_cycle_affords(
     clock.set(dt.datetime(2030, 1, 11, 12, tzinfo=dt.UTC))
     history(db, dt.date(2030, 1, 11), listener_minutes=100_000, delivered=7_000_000)
     paced = pacing(db)
-    # 40 M a cycle, 7 M used since Jan 1 (days 4..10 of the history), 20.5 days left at 100,000 listener-minutes a day.
+    # 30 M a cycle, 7 M used since Jan 1 (days 4..10 of the history), 20.5 days left at 100,000 listener-minutes a day.
     assert paced["used"] == 7_000_000
     assert paced["days_left"] == pytest.approx(20.5)
-    assert paced["listener_budget"] == pytest.approx(0.9 * 33_000_000 / (100_000 * 20.5))
-    db.execute("update public.dj_sessions set listener_count = 51 where id = %s", (live.id,))  # a big room
+    assert paced["listener_budget"] == pytest.approx(0.9 * 23_000_000 / (100_000 * 20.5))
+    db.execute("update public.dj_sessions set listener_count = 21 where id = %s", (live.id,))  # a big room
     flush(db)
     quota = db.execute("select quota from private.realtime_topics where topic = %s", (live.topic,)).fetchone()
     assert quota is not None
@@ -113,7 +113,7 @@ def test_pacing_holds_back_big_rooms_and_spares_small_ones(
     clock.set(dt.datetime(2030, 1, 11, 12, tzinfo=dt.UTC))
     history(db, dt.date(2030, 1, 11), listener_minutes=100_000, delivered=45_000_000)
     assert pacing(db)["listener_budget"] == 2  # the month is spent: the floor
-    for listeners, expected in ((50, 60), (51, 2)):  # realtime_immediate_max_listeners is 50
+    for listeners, expected in ((20, 60), (21, 2)):  # realtime_immediate_max_listeners is 20
         db.execute("update public.dj_sessions set listener_count = %s where id = %s", (listeners, live.id))
         clock.advance(1)
         flush(db)

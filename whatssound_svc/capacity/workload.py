@@ -4,8 +4,9 @@ The month: 50,000 MAU listening about 6 hours each (18 million listener-minutes)
 hosting 8 two-hour sessions each, room sizes heavy-tailed (median 15, about 1 % above 1,000, a
 few events of 10,000+), a daily peak of 3 % of MAU connected at once.
 
-What a listener-minute costs comes from the simulator (``whatssound simulate --out``): delivered
-realtime messages per listener-minute in each simulated room, RPCs, egress bytes and database CPU.
+What a listener-minute costs comes from the simulator (``whatssound simulate --out``, or the
+big-room benchmark's small rooms and crowd): delivered realtime messages per listener-minute in
+each simulated room, RPCs, bytes per message and per response, and database CPU.
 Realtime messages depend on the room's size (a broadcast in a room of N is N + 1 messages), so
 the simulated rooms are fitted to ``a + b x (N + 1)`` per listener-minute and applied to every
 room of the month, under the realtime design: rooms up to ``immediate_max`` listeners get every
@@ -103,29 +104,47 @@ class Reference:
                 *((max(1, round(n * stay)), n * minutes * stay) for n in sizes)]  # fmt: skip
 
 
+def _message_bytes(figures: dict[str, Any]) -> float:
+    realtime = figures["realtime"]
+    return float(realtime["bytes_delivered"]) / max(float(realtime["delivered"]), 1.0)
+
+
 @dataclass(frozen=True)
 class PerMinute:
-    """A listener-minute's cost, measured by the simulator."""
+    """A listener-minute's cost, measured by the simulator: small rooms (every event at once)
+    fitted by size, and the big room's figures for what only a crowd shows (tick payloads, the
+    database's CPU under load)."""
 
     base: float  # delivered messages per listener-minute not proportional to the room
     per_listener: float  # ... and per (room size + 1)
     rpcs: float
-    egress_bytes: float
+    rpc_bytes: float  # RPC responses per listener-minute
+    small_message_bytes: float  # mean broadcast payload in small rooms
+    big_message_bytes: float  # ... in big rooms (ticks carry many events)
     db_cpu_seconds: float
 
     @classmethod
-    def from_figures(cls, figures: dict[str, Any]) -> PerMinute:
-        """Fit the simulated rooms (up to 50 listeners: events at once, no ticks)."""
-        rooms = [r for r in figures["rooms"] if r.get("listener_minutes") and r["listeners"] <= 50]
-        per = figures["per_listener_minute"]
+    def from_figures(cls, small: dict[str, Any], big: dict[str, Any] | None = None) -> PerMinute:
+        """Fit the simulated small rooms (up to 50 listeners: events at once, no ticks)."""
+        big = big or small
+        rooms = [r for r in small["rooms"] if r.get("listener_minutes") and r["listeners"] <= 50]
+        per = small["per_listener_minute"]
         if len(rooms) >= 2:
             x = np.array([r["listeners"] + 1 for r in rooms], dtype=float)
             y = np.array([r["delivered"] / r["listener_minutes"] for r in rooms])
             slope, intercept = np.polyfit(x, y, 1)
         else:
-            slope, intercept = per["delivered_messages"] / (figures["workload"]["room_sizes"][0] + 1), 0.0
-        return cls(max(float(intercept), 0.0), max(float(slope), 0.0), per["rpcs"], per["egress_bytes"],
-                   per["db_cpu_seconds"] or 0.0)  # fmt: skip
+            slope, intercept = per["delivered_messages"] / (small["workload"]["room_sizes"][0] + 1), 0.0
+        return cls(
+            base=max(float(intercept), 0.0), per_listener=max(float(slope), 0.0), rpcs=per["rpcs"],
+            rpc_bytes=per.get("rpc_response_bytes", 0.0), small_message_bytes=_message_bytes(small),
+            big_message_bytes=_message_bytes(big),
+            db_cpu_seconds=big["per_listener_minute"]["db_cpu_seconds"] or per["db_cpu_seconds"] or 0.0,
+        )  # fmt: skip
+
+    def message_bytes(self, listeners: int, design: RealtimeDesign) -> float:
+        """Mean payload a subscriber receives in a room of ``listeners``."""
+        return self.small_message_bytes if listeners <= design.immediate_max else self.big_message_bytes
 
     def delivered(self, listeners: int, design: RealtimeDesign) -> float:
         """Messages per listener-minute in a room of ``listeners`` under ``design``: events reach the
@@ -155,7 +174,10 @@ def month(ref: Reference, per: PerMinute, *, compute: str = "micro") -> Month:
     signups = ref.sign_up_share * ref.mau
     otps = (signups + ref.new_device_share * ref.mau) * ref.phone_share
     tips = ref.tips_per_mau * ref.mau
-    api_egress = per.egress_bytes * ref.listener_minutes / GB
+    realtime_bytes = sum(
+        lm * per.delivered(n, ref.design) * per.message_bytes(n, ref.design) for n, lm in rooms
+    )
+    api_egress = (per.rpc_bytes * ref.listener_minutes + realtime_bytes) / GB
     set_egress = listener_hours * ref.set_listening_share * ref.rendition_mb_per_hour / 1000
     stored = ref.djs * ref.uploads_per_dj * ref.months_kept * (ref.upload_mb + ref.rendition_mb) / 1000
     stored += ref.mau * 0.15 / 1000  # an avatar and a cover now and then: ~150 KB a user

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -52,8 +51,7 @@ def monthly(  # noqa: PLR0917 (typer: one parameter per option)
     """
     measured = json.loads(figures.read_text())
     small, big = measured.get("baseline", measured), measured.get("big_room", measured)
-    per = workload.PerMinute.from_figures(small)
-    per = replace(per, db_cpu_seconds=big["per_listener_minute"]["db_cpu_seconds"] or per.db_cpu_seconds)
+    per = workload.PerMinute.from_figures(small, big)
     design = workload.RealtimeDesign(immediate_max=immediate_max, big_room_per_minute=big_room_per_minute,
                                      foreground_share=foreground_share)  # fmt: skip
     ref = workload.Reference(mau=mau, biggest_event=biggest_event, phone_share=phone_share, design=design)

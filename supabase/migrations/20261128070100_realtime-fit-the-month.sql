@@ -1,0 +1,1 @@
+../../sql/realtime/20261128070100_realtime-fit-the-month.sql
