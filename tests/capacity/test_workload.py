@@ -18,8 +18,10 @@ FIGURES = {
         "rpcs": 3.5,
         "delivered_messages": 20.0,
         "egress_bytes": 10_000.0,
+        "rpc_response_bytes": 1_000.0,
         "db_cpu_seconds": 0.004,
     },
+    "realtime": {"delivered": 1_000, "bytes_delivered": 300_000},
     "rooms": [
         {"listeners": 40, "listener_minutes": 80.0, "delivered": 80.0 * (2 + 0.5 * 41)},
         {"listeners": 10, "listener_minutes": 20.0, "delivered": 20.0 * (2 + 0.5 * 11)},
