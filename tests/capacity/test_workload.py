@@ -43,21 +43,41 @@ def test_the_month_adds_up_to_18_million_listener_minutes_with_the_event_on_top(
 def test_measured_rooms_are_fitted_per_listener_minute_and_the_design_caps_big_rooms() -> None:
     per = workload.PerMinute.from_figures(FIGURES)
     assert (per.base, per.per_listener) == (pytest.approx(2.0), pytest.approx(0.5))
-    everyone = workload.RealtimeDesign(immediate_max=50, big_room_per_minute=6, foreground_share=1.0)
+    everyone = workload.RealtimeDesign(
+        immediate_max=50, big_room_per_minute=6, foreground_share=1.0, monthly_messages=None
+    )
     assert per.delivered(20, everyone) == pytest.approx(2 + 0.5 * 21)
     assert per.delivered(1_000, everyone) == 6  # ticks
-    foreground = workload.RealtimeDesign(immediate_max=50, big_room_per_minute=6, foreground_share=0.4)
+    foreground = workload.RealtimeDesign(
+        immediate_max=50, big_room_per_minute=6, foreground_share=0.4, monthly_messages=None
+    )
     assert per.delivered(20, foreground) == pytest.approx(2 * 0.4 + 0.5 * (0.4 * 20 + 1))
     assert per.delivered(1_000, foreground) == pytest.approx(6 * 0.4)
 
 
+def test_pacing_leaves_big_rooms_what_small_rooms_and_personal_events_do_not_spend() -> None:
+    per = workload.PerMinute.from_figures(FIGURES)
+    ref = workload.Reference()  # rooms up to 20 at once, 30 M a month, 40 % in the foreground
+    rooms = ref.rooms()
+    design = workload.paced(ref, per, rooms)
+    small = sum(lm * per.delivered(n, design) for n, lm in rooms if n <= 20)
+    big = 0.4 * sum(lm for n, lm in rooms if n > 20)
+    assert design.big_room_per_minute == pytest.approx((30e6 - small - 18e6 * 0.02) / big)
+    month = workload.month(ref, per)
+    assert month.usage.realtime_messages == pytest.approx(30e6)  # what pacing spends
+    starved = workload.paced(
+        workload.Reference(design=workload.RealtimeDesign(monthly_messages=1e6)), per, rooms
+    )
+    assert starved.big_room_per_minute == 2.0  # the floor: rooms stay alive, the bill goes over
+
+
 def test_the_month_becomes_usage_and_peaks() -> None:
     per = workload.PerMinute.from_figures(FIGURES)
-    ref = workload.Reference(design=workload.RealtimeDesign(foreground_share=0.5))
+    ref = workload.Reference(design=workload.RealtimeDesign(foreground_share=0.5, monthly_messages=None))
     month = workload.month(ref, per)
     assert month.usage.realtime_peak_connections == round((1_500 + 10_000) * 0.5)
     assert month.peaks.concurrent_connections == month.usage.realtime_peak_connections
-    assert month.usage.sms_otps == pytest.approx((5_000 + 2_000) * 0.25)
+    assert month.usage.sms_otps == pytest.approx((5_000 + 2_000) * 0.10)
     realtime = sum(lm * per.delivered(n, ref.design) * 300 for n, lm in ref.rooms())
     assert month.usage.egress_gb == pytest.approx(
         (1_000 * 18e6 + realtime) / 1e9 + 300_000 * 0.01 * 57.6 / 1000

@@ -10,13 +10,14 @@ each simulated room, RPCs, bytes per message and per response, and database CPU.
 Realtime messages depend on the room's size (a broadcast in a room of N is N + 1 messages), so
 the simulated rooms are fitted to ``a + b x (N + 1)`` per listener-minute and applied to every
 room of the month, under the realtime design: rooms up to ``immediate_max`` listeners get every
-event as it happens; bigger rooms get ticks, at most ``big_room_per_minute`` messages per
-listener-minute.
+event as it happens and are never paced; bigger rooms get ticks, at most what spend pacing leaves
+them of the month's ``monthly_messages`` per subscriber-minute (between ``min_per_minute`` and
+``big_room_per_minute``, B), as ``private.rt_pacing`` does; only apps in the foreground subscribe.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -31,9 +32,11 @@ GB = 1e9
 class RealtimeDesign:
     """How rooms are served (the settings in docs/realtime-events.md that decide the bill)."""
 
-    immediate_max: int = 50
-    big_room_per_minute: float = 6.0
-    foreground_share: float = 1.0
+    immediate_max: int = 20
+    big_room_per_minute: float = 60.0
+    foreground_share: float = 0.4
+    monthly_messages: float | None = 30e6
+    min_per_minute: float = 2.0
     personal_per_listener_minute: float = 0.02  # user:<id> events (notifications, tips, media)
 
 
@@ -52,7 +55,7 @@ class Reference:
     peak_share: float = 0.03
     sign_up_share: float = 0.10
     new_device_share: float = 0.04
-    phone_share: float = 0.25
+    phone_share: float = 0.10
     pushes_per_mau: float = 30.0
     tips_per_mau: float = 0.1
     edge_calls_per_tip: float = 1.5
@@ -165,9 +168,24 @@ class Month:
     notes: dict[str, float]
 
 
+def paced(ref: Reference, per: PerMinute, rooms: list[tuple[int, float]]) -> RealtimeDesign:
+    """The design with big rooms' budget set to what pacing affords them: the month's messages less
+    what small rooms (never paced) and personal events spend, over big rooms' subscriber-minutes."""
+    design = ref.design
+    if not design.monthly_messages:
+        return design
+    small = sum(lm * per.delivered(n, design) for n, lm in rooms if n <= design.immediate_max)
+    personal = ref.listener_minutes * design.personal_per_listener_minute
+    subscriber_minutes = design.foreground_share * sum(lm for n, lm in rooms if n > design.immediate_max)
+    affordable = (design.monthly_messages - small - personal) / max(subscriber_minutes, 1.0)
+    budget = min(max(affordable, design.min_per_minute), design.big_room_per_minute)
+    return replace(design, big_room_per_minute=budget)
+
+
 def month(ref: Reference, per: PerMinute, *, compute: str = "micro") -> Month:
     """The month's billable usage from the reference and the measured per-minute costs."""
     rooms = ref.rooms()
+    ref = replace(ref, design=paced(ref, per, rooms))
     room_messages = sum(lm * per.delivered(n, ref.design) for n, lm in rooms)
     messages = room_messages + ref.listener_minutes * ref.design.personal_per_listener_minute
     listener_hours = ref.listener_minutes / 60
@@ -201,6 +219,10 @@ def month(ref: Reference, per: PerMinute, *, compute: str = "micro") -> Month:
         "listener_minutes": ref.listener_minutes, "room_messages": room_messages,
         "sessions": len(rooms), "db_cores_at_peak": per.db_cpu_seconds * ref.peak_listeners / 60,
         "rpcs_per_second_at_peak": per.rpcs * ref.peak_listeners / 60,
+        "big_room_per_subscriber_minute": ref.design.big_room_per_minute,
+        "small_room_messages": sum(
+            lm * per.delivered(n, ref.design) for n, lm in rooms if n <= ref.design.immediate_max
+        ),
     }  # fmt: skip
     return Month(usage, peaks, notes)
 

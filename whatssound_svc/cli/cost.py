@@ -30,9 +30,9 @@ def monthly(  # noqa: PLR0917 (typer: one parameter per option)
     immediate_max: Annotated[
         int, typer.Option(help="Rooms up to this size get every event at once.")
     ] = DESIGN.immediate_max,
-    big_room_per_minute: Annotated[
-        float, typer.Option(help="Messages per subscriber-minute bigger rooms get (ticks).")
-    ] = DESIGN.big_room_per_minute,
+    monthly_messages: Annotated[
+        float, typer.Option(help="Realtime messages pacing spends a cycle (0: no pacing).")
+    ] = DESIGN.monthly_messages or 0,
     foreground_share: Annotated[
         float, typer.Option(min=0.01, max=1, help="Share of listening with the app in the foreground.")
     ] = DESIGN.foreground_share,
@@ -47,13 +47,13 @@ def monthly(  # noqa: PLR0917 (typer: one parameter per option)
     """Compute the monthly bill of the reference workload (docs/capacity.md) from the simulator's
     measured per-listener-minute figures and the dated price list; flag quotas it would breach.
 
-    Example: whatssound cost --compute small --big-room-per-minute 4
+    Example: whatssound cost --immediate-max 50 --monthly-messages 40e6
     """
     measured = json.loads(figures.read_text())
     small, big = measured.get("baseline", measured), measured.get("big_room", measured)
     per = workload.PerMinute.from_figures(small, big)
-    design = workload.RealtimeDesign(immediate_max=immediate_max, big_room_per_minute=big_room_per_minute,
-                                     foreground_share=foreground_share)  # fmt: skip
+    design = workload.RealtimeDesign(immediate_max=immediate_max, foreground_share=foreground_share,
+                                     monthly_messages=monthly_messages or None)  # fmt: skip
     ref = workload.Reference(mau=mau, biggest_event=biggest_event, phone_share=phone_share, design=design)
     try:
         month = workload.month(ref, per, compute=compute)
@@ -70,6 +70,9 @@ def monthly(  # noqa: PLR0917 (typer: one parameter per option)
     console.print(cost.render(bill, flags))
     top = ", ".join(f"{line.item} ${line.cost:,.2f}" for line in bill.top(3))
     console.print(f"prices as of {price_list.as_of}; biggest lines: {top}")
+    small, big = month.notes["small_room_messages"] / 1e6, month.notes["big_room_per_subscriber_minute"]
+    console.print(f"rooms up to {design.immediate_max}: every event at once ({small:.1f} M messages);"
+                  f" bigger rooms: {big:.1f} messages per subscriber-minute (ticks)")  # fmt: skip
     notes = month.notes
     console.print(f"{notes['listener_minutes']:,.0f} listener-minutes in {notes['sessions']:,.0f} sessions;"
                   f" database at peak: {notes['db_cores_at_peak']:.2f} cores,"
