@@ -57,14 +57,14 @@ def test_measured_rooms_are_fitted_per_listener_minute_and_the_design_caps_big_r
 
 def test_pacing_leaves_big_rooms_what_small_rooms_and_personal_events_do_not_spend() -> None:
     per = workload.PerMinute.from_figures(FIGURES)
-    ref = workload.Reference()  # rooms up to 20 at once, 30 M a month, 40 % in the foreground
+    ref = workload.Reference()  # rooms up to 20 at once, 27 M a month, 40 % in the foreground
     rooms = ref.rooms()
     design = workload.paced(ref, per, rooms)
     small = sum(lm * per.delivered(n, design) for n, lm in rooms if n <= 20)
     big = 0.4 * sum(lm for n, lm in rooms if n > 20)
-    assert design.big_room_per_minute == pytest.approx((30e6 - small - 18e6 * 0.02) / big)
+    assert design.big_room_per_minute == pytest.approx((27e6 - small - 18e6 * 0.02) / big)
     month = workload.month(ref, per)
-    assert month.usage.realtime_messages == pytest.approx(30e6)  # what pacing spends
+    assert month.usage.realtime_messages == pytest.approx(27e6)  # what pacing spends
     starved = workload.paced(
         workload.Reference(design=workload.RealtimeDesign(monthly_messages=1e6)), per, rooms
     )

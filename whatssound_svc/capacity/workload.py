@@ -35,7 +35,7 @@ class RealtimeDesign:
     immediate_max: int = 20
     big_room_per_minute: float = 60.0
     foreground_share: float = 0.4
-    monthly_messages: float | None = 30e6
+    monthly_messages: float | None = 27e6
     min_per_minute: float = 2.0
     personal_per_listener_minute: float = 0.02  # user:<id> events (notifications, tips, media)
 
