@@ -104,7 +104,9 @@ def test_the_listener_budget_is_what_the_rest_of_the_cycle_affords(
     flush(db)
     quota = db.execute("select quota from private.realtime_topics where topic = %s", (live.topic,)).fetchone()
     assert quota is not None
-    assert quota[0] == pytest.approx(paced["listener_budget"]), "big rooms are allocated from the paced budget"
+    assert quota[0] == pytest.approx(paced["listener_budget"]), (
+        "big rooms are allocated from the paced budget"
+    )
 
 
 def test_pacing_holds_back_big_rooms_and_spares_small_ones(
@@ -117,7 +119,9 @@ def test_pacing_holds_back_big_rooms_and_spares_small_ones(
         db.execute("update public.dj_sessions set listener_count = %s where id = %s", (listeners, live.id))
         clock.advance(1)
         flush(db)
-        quota = db.execute("select quota from private.realtime_topics where topic = %s", (live.topic,)).fetchone()
+        quota = db.execute(
+            "select quota from private.realtime_topics where topic = %s", (live.topic,)
+        ).fetchone()
         assert quota == (pytest.approx(expected),), f"a room of {listeners}"
 
 
