@@ -89,4 +89,4 @@ def test_budget_shows_the_paced_listener_budget(fresh_db: FreshDb) -> None:
     assert result.exit_code == 0, result.output
     lines = dict(line.split(maxsplit=1) for line in result.output.splitlines())
     assert lines["listener_budget"] == "60.00", "no history yet: the full budget"
-    assert lines["monthly_messages"] == "40,000,000"
+    assert lines["monthly_messages"] == "27,000,000"
