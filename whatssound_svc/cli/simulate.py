@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from whatssound_svc.bootstrap import bootstrap
 from whatssound_svc.cli.db import target
 from whatssound_svc.cli.options import DbUrl
 from whatssound_svc.simulate import engine, plan, report, view
@@ -54,6 +55,8 @@ def simulate(  # noqa: PLR0917 (typer: one parameter per option)
     actions = plan.schedule(workload)
     console = Console()
     with target(db_url, None) as where:
+        if where.local:  # a fresh machine's `make demo`: the local database, migrated (kept data stays)
+            bootstrap(where.url, where.admin_url, seed=False, report=lambda _message: None)
         if quiet:
             run = asyncio.run(engine.execute(where.url, workload, actions=actions))
         else:
