@@ -186,15 +186,15 @@ def month(ref: Reference, per: PerMinute, *, compute: str = "micro") -> Month:
     """The month's billable usage from the reference and the measured per-minute costs."""
     rooms = ref.rooms()
     ref = replace(ref, design=paced(ref, per, rooms))
-    room_messages = sum(lm * per.delivered(n, ref.design) for n, lm in rooms)
+    # per room: listener-minutes, messages per listener-minute under the (paced) design
+    rates = [(n, lm, per.delivered(n, ref.design)) for n, lm in rooms]
+    room_messages = sum(lm * rate for _, lm, rate in rates)
     messages = room_messages + ref.listener_minutes * ref.design.personal_per_listener_minute
     listener_hours = ref.listener_minutes / 60
     signups = ref.sign_up_share * ref.mau
     otps = (signups + ref.new_device_share * ref.mau) * ref.phone_share
     tips = ref.tips_per_mau * ref.mau
-    realtime_bytes = sum(
-        lm * per.delivered(n, ref.design) * per.message_bytes(n, ref.design) for n, lm in rooms
-    )
+    realtime_bytes = sum(lm * rate * per.message_bytes(n, ref.design) for n, lm, rate in rates)
     api_egress = (per.rpc_bytes * ref.listener_minutes + realtime_bytes) / GB
     set_egress = listener_hours * ref.set_listening_share * ref.rendition_mb_per_hour / 1000
     stored = ref.djs * ref.uploads_per_dj * ref.months_kept * (ref.upload_mb + ref.rendition_mb) / 1000
@@ -220,9 +220,7 @@ def month(ref: Reference, per: PerMinute, *, compute: str = "micro") -> Month:
         "sessions": len(rooms), "db_cores_at_peak": per.db_cpu_seconds * ref.peak_listeners / 60,
         "rpcs_per_second_at_peak": per.rpcs * ref.peak_listeners / 60,
         "big_room_per_subscriber_minute": ref.design.big_room_per_minute,
-        "small_room_messages": sum(
-            lm * per.delivered(n, ref.design) for n, lm in rooms if n <= ref.design.immediate_max
-        ),
+        "small_room_messages": sum(lm * rate for n, lm, rate in rates if n <= ref.design.immediate_max),
     }  # fmt: skip
     return Month(usage, peaks, notes)
 

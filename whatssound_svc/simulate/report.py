@@ -104,7 +104,6 @@ def summarise(url: str, run: Run, actions: list[plan.Action]) -> dict[str, Any]:
     """The run's figures, as written to JSON for the benchmark docs and read by ``whatssound cost``."""
     rt = realtime(url, run)
     cpu_seconds = run.cpu_seconds
-    minutes = listener_minutes(actions, run.workload.duration_s)
     errors: Counter[str] = sum((r.errors for r in run.rooms), Counter())
     calls = sum(sum(r.calls.values()) for r in run.rooms)
     joins = Counter(int(a.at) for a in actions if a.kind == "join")
@@ -112,9 +111,11 @@ def summarise(url: str, run: Run, actions: list[plan.Action]) -> dict[str, Any]:
     by_room: dict[int, list[plan.Action]] = {}
     for a in actions:
         by_room.setdefault(a.room, []).append(a)
+    minutes = 0.0
     for i, room in enumerate(run.rooms):
         topic = room.topic
         room_minutes = listener_minutes(by_room.get(i, []), run.workload.duration_s)
+        minutes += room_minutes
         rooms.append({
             "listeners": room.size, "listener_minutes": round(room_minutes, 4), "calls": dict(room.calls),
             "errors": dict(room.errors),
