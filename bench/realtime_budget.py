@@ -1,10 +1,14 @@
-"""The realtime budget, simulated: live rooms of any size with realistic chat and vote traffic,
-driven second by second on the budget's fake clock through the real triggers and the real
-flusher, then measured from the broadcast log (private.realtime_log) the way Supabase Realtime
-would count it: a broadcast to a room of N listeners is N + 1 delivered messages.
+"""The realtime delivery lanes, simulated: live rooms of any size with realistic chat and vote
+traffic, driven second by second on the budget's fake clock through the real triggers and the
+real flusher, then measured from the log (private.realtime_log) the way Supabase Realtime counts
+it: a broadcast to N subscribers is N + 1 delivered messages; a pull room's frames, read by polls,
+are not messages at all.
 
-Used by tests/realtime/test_budget.py (the limits hold) and `make bench` (the figures in
-docs/benchmarks.md). Runs inside the caller's transaction; the caller rolls back or commits.
+Each room has its listener count and its foreground count (the apps that subscribe or poll: 40 %,
+docs/capacity.md) set as the presence refresh sets them; up to 20 real members chat and vote, the
+DJ is in the room (the staff lane's subscriber). Used by tests/realtime/test_budget.py (the limits
+hold, nothing is lost) and `make bench` (the figures in docs/benchmarks.md). Runs inside the
+caller's transaction; the caller rolls back or commits.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ import psycopg
 #: Rooms of the reference mix: one of each size live at the same time.
 REFERENCE_ROOMS = (5, 20, 50, 200, 1_000, 5_000, 20_000)
 START = datetime(2030, 1, 1, tzinfo=UTC)
-DRAIN_SECONDS = 60
+DRAIN_SECONDS = 5
+FOREGROUND_SHARE = 0.4
 
 STEP_FUNCTION = """
 create function pg_temp.sim_second(p_plan jsonb) returns void
@@ -42,7 +47,9 @@ begin
     end loop;
     if r ? 'listeners' then
       perform set_config('request.jwt.claims', '', true);
-      update public.dj_sessions set listener_count = (r ->> 'listeners')::integer where id = (r ->> 'session')::uuid;
+      update public.dj_sessions set listener_count = (r ->> 'listeners')::integer,
+        foreground_count = (r ->> 'foreground')::integer
+      where id = (r ->> 'session')::uuid;
     end if;
   end loop;
   perform set_config('request.jwt.claims', '', true);
@@ -83,23 +90,28 @@ class Room:
 
 @dataclass
 class RoomFigures:
-    """What one room's listeners received."""
+    """What one room's listeners (and its DJ's team) received."""
 
     listeners: int
+    mode: str = "push"
     chat_sent: int = 0
     priority_sent: int = 0
-    broadcasts: int = 0
-    ticks: int = 0
+    broadcasts: int = 0  # sent to the room's subscribers
+    frames: int = 0  # ticks only polled
+    ticks: int = 0  # ticks broadcast
     chat_immediate: int = 0
     chat_in_ticks: int = 0
     chat_omitted: int = 0
     priority_delivered: int = 0
+    staff_chat: int = 0
     most_in_60s: int = 0
+    largest_tick_bytes: int = 0
+    delivered: int = 0
     chat_delays: list[int] = field(default_factory=list)
 
     @property
     def chat_delay_p95(self) -> float:
-        """Seconds from a message to the broadcast carrying it (95th percentile)."""
+        """Seconds from a message to the entry carrying it (95th percentile)."""
         delays = sorted(self.chat_delays)
         return float(delays[math.ceil(0.95 * len(delays)) - 1]) if delays else 0.0
 
@@ -113,6 +125,7 @@ class Outcome:
     project_limit_per_second: int
     rooms: list[RoomFigures]
     personal_messages: int = 0
+    staff_messages: int = 0
     delivered: int = 0
     traffic_seconds: int = 0
     most_delivered_in_60s: int = 0
@@ -124,12 +137,12 @@ class Outcome:
 
     @property
     def per_listener_minute(self) -> float:
-        """Delivered messages (rooms and personal) per listener per minute of traffic."""
+        """Delivered messages (rooms, staff lanes, personal) per listener per minute of traffic."""
         return self.delivered / self.listeners / (self.traffic_seconds / 60)
 
     @property
     def delivered_per_second(self) -> float:
-        """The busiest 60-s moving average of delivered messages/s (what Realtime limits)."""
+        """The busiest 60-s average of delivered messages/s."""
         return self.most_delivered_in_60s / 60
 
 
@@ -145,9 +158,14 @@ def set_clock(conn: psycopg.Connection, when: datetime) -> None:
     conn.execute("select set_config('whatssound.fake_now', %s, true)", (when.isoformat(),))
 
 
+def foreground(listeners: int) -> int:
+    """The apps of a room of ``listeners`` that are in the foreground, and its DJ."""
+    return round(FOREGROUND_SHARE * listeners) + 1
+
+
 def create_rooms(conn: psycopg.Connection, sizes: tuple[int, ...] | list[int]) -> list[Room]:
-    """One live room per size: a DJ, up to 20 real members who chat and five requests to vote on.
-    The listener count is set as refresh_presence would set it (the silent listeners need no rows)."""
+    """One live room per size: a DJ in the room, up to 20 real members who chat and five requests to
+    vote on. The counts are set as refresh_presence would set them (the silent listeners need no rows)."""
     conn.execute("update private.settings set value = '1000000' where key = 'chat_rate_messages'")
     rooms = []
     for n, listeners in enumerate(sizes):
@@ -174,8 +192,10 @@ def create_rooms(conn: psycopg.Connection, sizes: tuple[int, ...] | list[int]) -
         assert session is not None
         session_id = str(session[0])
         conn.execute(
-            "insert into public.session_members (session_id, user_id) select %s, unnest(%s::uuid[])",
-            (session_id, chatters),
+            "insert into public.session_members (session_id, user_id, role)"
+            " select %s, u, case when u = %s then 'dj' else 'listener' end::public.member_role"
+            " from unnest(%s::uuid[]) as u",
+            (session_id, dj, ids),
         )
         items = []
         for i, who in enumerate(chatters[:5]):
@@ -188,7 +208,8 @@ def create_rooms(conn: psycopg.Connection, sizes: tuple[int, ...] | list[int]) -
             items.append(str(result[0]))
         conn.execute("select set_config('request.jwt.claims', '', true)")
         conn.execute(
-            "update public.dj_sessions set listener_count = %s where id = %s", (listeners, session_id)
+            "update public.dj_sessions set listener_count = %s, foreground_count = %s where id = %s",
+            (listeners, foreground(listeners), session_id),
         )
         rooms.append(Room(listeners, session_id, dj, str(row[0]), chatters, items))
     return rooms
@@ -211,11 +232,12 @@ def _second(rng: random.Random, rooms: list[Room], t: int, traffic: Traffic) -> 
         if t % traffic.dj_chat_every_s == 0:
             plan.append(line | {"author": room.dj_id, "chat": 1, "votes": 0, "body": f"t={t} [p] thanks all"})
         if t % traffic.presence_every_s == 0:
-            # Joins and leaves since the last refresh_presence; the room's size stays about the same.
+            # Joins and leaves since the last refresh_presence; the room's size stays about the same
+            # (and on the same side of the push/pull threshold).
             moves = _poisson(rng, 2 * room.listeners * traffic.presence_every_s / traffic.mean_stay_s)
             if moves:
-                size = room.listeners + rng.randint(-moves, moves)
-                plan.append(line | {"chat": 0, "votes": 0, "listeners": size})
+                size = max(1, room.listeners + rng.randint(-min(moves, 2), min(moves, 2)))
+                plan.append(line | {"chat": 0, "votes": 0, "listeners": size, "foreground": foreground(size)})
     return plan
 
 
@@ -236,12 +258,12 @@ def simulate(
     seed: int = 1,
 ) -> Outcome:
     """Run ``seconds`` of traffic in rooms of ``sizes`` listeners, flushing every second, then a
-    quiet minute for the last ticks to drain."""
+    few quiet seconds for the last frames to drain."""
     traffic = traffic or Traffic()
     set_clock(conn, START)
     rooms = create_rooms(conn, sizes)
     conn.execute(STEP_FUNCTION)
-    conn.execute("select private.realtime_flush()")  # the rooms' sizes are known before traffic starts
+    conn.execute("select private.realtime_flush()")  # the rooms' modes are decided before traffic starts
     rng = random.Random(seed)
     figures = {room.topic: RoomFigures(room.listeners) for room in rooms}
     for t in range(1, seconds + DRAIN_SECONDS + 1):
@@ -262,33 +284,54 @@ def simulate(
 def _measure(
     conn: psycopg.Connection, rooms: list[Room], figures: dict[str, RoomFigures], seconds: int
 ) -> Outcome:
-    """Read what was broadcast during the run back from the log."""
+    """Read what was broadcast or logged during the run back from the log."""
     outcome = Outcome(
         seconds,
         _setting(conn, "realtime_listener_budget_per_minute"),
         _setting(conn, "realtime_project_messages_per_second"),
         list(figures.values()),
     )
-    listeners = {room.topic: room.listeners for room in rooms}
+    for simulated in rooms:
+        mode = conn.execute(
+            "select delivery from private.realtime_topics where topic = %s", (simulated.topic,)
+        ).fetchone()
+        figures[simulated.topic].mode = str(mode[0]) if mode else "push"
+    staff = {f"staff:{r.session_id}": figures[r.topic] for r in rooms}
     delivered: Counter[int] = Counter()
     per_room: dict[str, Counter[int]] = defaultdict(Counter)
     rows = conn.execute(
-        "select topic, extract(epoch from created_at - %s)::integer, event, payload -> 'data' from private.realtime_log"
-        " where created_at > %s order by topic, seq",
+        "select topic, extract(epoch from created_at - %s)::integer, event, payload -> 'data', sent, recipients,"
+        " octet_length(payload::text) from private.realtime_log where created_at > %s order by topic, seq",
         (START, START),
     ).fetchall()
-    for topic, t, event, data in rows:
+    for topic, t, event, data, sent, recipients, octets in rows:
+        billed = recipients + 1 if sent else 0
+        delivered[t] += billed
+        if topic in staff:
+            outcome.staff_messages += billed
+            chat = (
+                [data]
+                if event == "chat.message"
+                else [e["data"] for e in data["events"] if e["event"] == "chat.message"]
+                if event == "tick"
+                else []
+            )
+            staff[topic].staff_chat += len(chat)
+            continue
         room = figures.get(topic)
         if room is None:  # a personal event: one recipient
-            outcome.personal_messages += 2
-            delivered[t] += 2
+            outcome.personal_messages += billed
             continue
-        delivered[t] += listeners[topic] + 1
-        per_room[topic][t] += 1
-        room.broadcasts += 1
+        room.delivered += billed
+        if sent:
+            per_room[topic][t] += 1
+            room.broadcasts += 1
+        if event == "tick":
+            room.ticks += bool(sent)
+            room.frames += not sent
+            room.chat_omitted += data.get("chat_omitted", 0)
+            room.largest_tick_bytes = max(room.largest_tick_bytes, octets)
         chat = [data] if event == "chat.message" else data.get("chat", []) if event == "tick" else []
-        room.ticks += event == "tick"
-        room.chat_omitted += data.get("chat_omitted", 0) if event == "tick" else 0
         for message in chat:
             sent_at = int(message["body"].split()[0].removeprefix("t="))
             room.chat_delays.append(t - sent_at)

@@ -153,6 +153,7 @@ EXPORTED = {
     ("public.entitlements", "user_id"): "entitlements", ("public.follows", "follower_id"): "following",
     ("public.follows", "followee_id"): "followers", ("public.blocks", "blocker_id"): "blocking",
     ("public.dj_sessions", "dj_id"): "sessions_hosted", ("public.session_members", "user_id"): "memberships",
+    ("public.dj_sessions", "announced_by"): "announcements",
     ("public.dj_moderators", "user_id"): "moderating_for", ("public.dj_moderators", "dj_id"): "my_moderators",
     ("public.chat_messages", "author_id"): "chat_messages", ("public.queue_items", "requested_by"): "requests",
     ("public.queue_votes", "user_id"): "votes", ("public.skip_votes", "user_id"): "skip_votes",

@@ -204,17 +204,34 @@ def test_messages_to_a_missing_session_are_refused(room: Room) -> None:
                  p_client_id=str(uuid.uuid4()))  # fmt: skip
 
 
-def test_chat_commits_asynchronously_and_only_for_that_transaction(fresh_db) -> None:  # type: ignore[no-untyped-def]
+def test_what_is_broadcast_commits_synchronously_and_a_crowds_votes_do_not(fresh_db) -> None:  # type: ignore[no-untyped-def]
+    """Realtime decodes realtime.messages from flushed WAL only, so a transaction that broadcasts
+    (a chat line: to a push room, or to a crowd's staff lane) commits synchronously; a vote in a
+    crowd only waits for the next frame and commits without waiting for the flush. Either way only
+    for that transaction."""
     with fresh_db.connect("supabase_admin") as setup:
         setup.execute("set role postgres")
         room_api = Api(setup)
-        session = make_session(room_api, make_dj(setup))
+        dj = make_dj(setup)
+        session = make_session(room_api, dj)
         listener = create_user(setup)
         room_api(listener, "join_session", p_session_id=session["id"])
+        item = room_api(listener, "request_track", p_session_id=session["id"], p_provider="spotify",
+                        p_provider_track_id="sync-1", p_title="Song", p_artist="Artist", p_duration_ms=180_000)  # fmt: skip
+    calls = [
+        ("push", "send_message", {"p_session_id": session["id"], "p_body": "hi", "p_client_id": str(uuid.uuid4())}, "on"),
+        ("pull", "send_message", {"p_session_id": session["id"], "p_body": "hi", "p_client_id": str(uuid.uuid4())}, "on"),
+        ("pull", "cast_vote", {"p_item_id": item["item"]["id"], "p_value": 1}, "off"),
+    ]  # fmt: skip
     with fresh_db.connect("authenticator") as conn:
         conn.execute("set synchronous_commit = on")  # the production default (tests run with it off)
-        with conn.transaction():
-            rpc(conn, listener.identity(), "send_message",
-                {"p_session_id": session["id"], "p_body": "fast path", "p_client_id": str(uuid.uuid4())})  # fmt: skip
-            assert conn.execute("show synchronous_commit").fetchone() == ("off",)
-        assert conn.execute("show synchronous_commit").fetchone() == ("on",)
+        for mode, function, args, expected in calls:
+            with fresh_db.connect("supabase_admin") as admin:
+                admin.execute(
+                    "update private.realtime_topics set delivery = %s where topic = %s",
+                    (mode, f"session:{session['id']}"),
+                )
+            with conn.transaction():
+                rpc(conn, (dj if function == "cast_vote" else listener).identity(), function, args)
+                assert conn.execute("show synchronous_commit").fetchone() == (expected,), (mode, function)
+            assert conn.execute("show synchronous_commit").fetchone() == ("on",)

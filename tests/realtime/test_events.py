@@ -41,15 +41,25 @@ def test_the_djs_messages_and_mentions_of_the_dj_are_priority(
     assert [(b.event, b.data["priority"]) for b in room] == [("chat.message", True), ("chat.message", True)]
 
 
-def test_a_held_message_is_broadcast_only_when_approved(live: LiveRoom, broadcasts: Broadcasts) -> None:
+def test_a_held_message_reaches_only_the_djs_team_until_approved(
+    live: LiveRoom, broadcasts: Broadcasts
+) -> None:
     alice = live.member()
     live.api(live.dj, "add_blocked_term", p_term="free tickets", p_action="hold")
     broadcasts.take()
     held = live.say(alice, "free tickets here")
     assert held["status"] == "held"
-    assert broadcasts.take() == []
+    [review] = broadcasts.take()
+    assert (review.topic, review.event) == (f"staff:{live.id}", "chat.held")
+    assert (review.data["id"], review.data["held_term"], review.data["body"]) == (
+        held["id"],
+        "free tickets",
+        "free tickets here",
+    )
     live.api(live.dj, "approve_message", p_message_id=held["id"])
-    assert [(b.event, b.data["id"]) for b in broadcasts.take()] == [("chat.message", held["id"])]
+    assert [(b.topic, b.event, b.data["id"]) for b in broadcasts.take()] == [
+        (live.topic, "chat.message", held["id"])
+    ]
 
 
 def test_queue_requests_votes_and_playback(live: LiveRoom, broadcasts: Broadcasts) -> None:
@@ -155,7 +165,7 @@ def test_a_rejected_request_changes_nothing_and_sends_nothing(live: LiveRoom, br
     assert broadcasts.take() == []
 
 
-def test_events_beyond_the_budget_wait_for_a_tick_in_order(
+def test_beyond_the_budget_chat_waits_for_a_tick_in_order_but_state_changes_never_wait(
     db: psycopg.Connection, live: LiveRoom, broadcasts: Broadcasts, clock: Clock
 ) -> None:
     set_setting(db, "realtime_burst", 2)
@@ -164,14 +174,17 @@ def test_events_beyond_the_budget_wait_for_a_tick_in_order(
     broadcasts.take()
     first = live.say(users[0], "one")
     second = live.say(users[1], "two")
+    assert broadcasts.take() == [], "no budget: chat waits"
     live.api(live.dj, "set_chat_settings", p_session_id=live.id, p_emote_only=False, p_slow_mode_seconds=5)
-    assert broadcasts.take() == [], "no budget: everything waits"
+    [updated] = broadcasts.take()
+    assert updated.event == "session.updated", "a state change goes out at once, budget or not"
     clock.advance(1.5)
     assert flush(db) == 1
     [tick] = broadcasts.take()
     assert tick.event == "tick"
+    assert tick.seq == updated.seq + 1
     assert [m["id"] for m in tick.data["chat"]] == [first["id"], second["id"]]
-    assert [e["event"] for e in tick.data["events"]] == ["session.updated"]
+    assert tick.data["events"] == []
     assert tick.data["listeners"] is None
     assert tick.data["chat_omitted"] == 0
     assert flush(db) == 0, "nothing left: a second run sends nothing"
@@ -184,11 +197,10 @@ def test_the_catalogue_and_the_triggers_agree(db: psycopg.Connection) -> None:
     sources = " ".join(
         r[0]
         for r in db.execute(
-            "select prosrc from pg_proc where pronamespace = 'private'::regnamespace and proname like 'rt\\_%%'"
-            " or proname like 'tg\\_%%\\_\\_realtime' or proname = 'realtime_flush' or proname like 'media\\_%%'"
+            "select prosrc from pg_proc where pronamespace in ('private'::regnamespace, 'hidden'::regnamespace)"
         ).fetchall()
     )
-    emitted = set(re.findall(r"rt_(?:emit|user_event|broadcast)\([^,]+,\s*'([a-z_.]+)'", sources))
+    emitted = set(re.findall(r"rt_(?:emit|user_event|broadcast|staff_event)\([^,]+,\s*'([a-z_.]+)'", sources))
     # private.media_event picks the payload by event name
     emitted |= set(re.findall(r"when '(media\.[a-z]+)' then jsonb_build_object", sources))
     assert emitted == documented_events()

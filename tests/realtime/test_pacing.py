@@ -30,17 +30,28 @@ def pacing(conn: psycopg.Connection) -> dict[str, object]:
     return {col.name: value for col, value in zip(cur.description, row, strict=True)}
 
 
-def test_each_broadcast_counts_its_recipients_plus_one(
+def usage_subscribers(conn: psycopg.Connection) -> float:
+    row = conn.execute("select coalesce(sum(subscriber_seconds), 0) from private.realtime_usage").fetchone()
+    assert row is not None
+    return float(row[0])
+
+
+def test_each_broadcast_counts_its_foreground_subscribers_plus_one(
     db: psycopg.Connection, live: LiveRoom, clock: Clock
 ) -> None:
-    alice = live.member()
-    db.execute("update public.dj_sessions set listener_count = 7 where id = %s", (live.id,))
+    alice, bob, carol = live.member(), live.member(), live.member()
+    live.api(carol, "heartbeat", p_session_id=live.id, p_foreground=False)  # screen off: not subscribed
+    db.execute("select private.refresh_presence()")
     clock.advance(6)
     flush(db)  # everything so far is counted
+    subscribers = db.execute(
+        "select subscribers from private.realtime_topics where topic = %s", (live.topic,)
+    )
+    assert subscribers.fetchone() == (2,), "alice and bob; carol's app is in the background"
     before, _ = usage(db)
     broadcasts = Broadcasts(db)
     live.say(alice, "hello")
-    live.say(alice, f"hi @{handle_of(db, live.dj)}")  # a mention: the DJ's notification goes to user:<dj>
+    live.say(bob, f"hi @{handle_of(db, live.dj)}")  # a mention: the DJ's notification goes to user:<dj>
     sent = broadcasts.take()
     flush(db)
     assert usage(db)[0] == before, "counted 5 s later, once transactions that logged earlier have committed"
@@ -49,80 +60,111 @@ def test_each_broadcast_counts_its_recipients_plus_one(
     room = sum(1 for b in sent if b.topic == live.topic)
     personal = sum(1 for b in sent if b.topic.startswith("user:"))
     assert (room, personal) == (2, 1)
-    assert usage(db)[0] - before == room * (7 + 1) + personal * 2
+    assert usage(db)[0] - before == room * (2 + 1) + personal * 2
     clock.advance(6)
     flush(db)
-    assert usage(db)[0] - before == room * 8 + personal * 2, "a second flush counts nothing twice"
+    assert usage(db)[0] - before == room * 3 + personal * 2, "a second flush counts nothing twice"
 
 
-def test_listening_time_is_listeners_times_seconds_capped_per_flush(
+def test_listening_and_subscribed_time_are_counted_capped_per_flush(
     db: psycopg.Connection, live: LiveRoom, clock: Clock
 ) -> None:
+    for _ in range(3):
+        live.member()
+    db.execute("select private.refresh_presence()")
     db.execute("update public.dj_sessions set listener_count = 40 where id = %s", (live.id,))
     listening = db.execute(
         "select sum(listener_count) from public.dj_sessions where status = 'live'"
     ).fetchone()
+    subscribed = db.execute(
+        "select sum(t.subscribers) from private.realtime_topics as t join public.dj_sessions as s"
+        " on t.topic = 'session:' || s.id where s.status = 'live' and t.delivery = 'push'"
+    ).fetchone()
     assert listening is not None
+    assert subscribed is not None
     flush(db)
     _, before = usage(db)
+    subscribed_before = usage_subscribers(db)
     clock.advance(2)
     flush(db)
     _, after_two = usage(db)
     assert after_two - before == pytest.approx(2 * listening[0])
+    assert usage_subscribers(db) - subscribed_before == pytest.approx(2 * subscribed[0])
     clock.advance(600)  # the flusher was down: those ten minutes are not invented
     flush(db)
     assert usage(db)[1] - after_two == pytest.approx(5 * listening[0])
 
 
-def history(conn: psycopg.Connection, today: dt.date, *, listener_minutes: float, delivered: int) -> None:
-    """Seven past days of listening at ``listener_minutes`` a day, ``delivered`` messages in all."""
+@pytest.mark.parametrize("quota", [2, 6, 60])
+def test_a_bucket_delivers_its_quota(
+    db: psycopg.Connection, live: LiveRoom, clock: Clock, quota: int
+) -> None:
+    """A room allowed q broadcasts a minute, asked every second for ten minutes, sends q a minute
+    (plus at most its burst), not the one a minute the old refill gave at q = 2."""
+    db.execute(
+        "update private.realtime_topics set quota = %(q)s, capacity = private.rt_capacity(%(q)s),"
+        " rate = private.rt_refill(%(q)s), tokens = 0, refilled_at = private.rt_now() where topic = %(t)s",
+        {"q": quota, "t": live.topic},
+    )
+    capacity = db.execute(
+        "select capacity from private.realtime_topics where topic = %s", (live.topic,)
+    ).fetchone()
+    assert capacity is not None
+    sent = 0
+    for _ in range(600):
+        clock.advance(1)
+        row = db.execute(
+            "select private.rt_take_token(t) from private.realtime_topics as t where t.topic = %s",
+            (live.topic,),
+        ).fetchone()
+        sent += bool(row and row[0])
+    assert 10 * quota - 1 <= sent <= 10 * quota + capacity[0]
+
+
+def history(
+    conn: psycopg.Connection, today: dt.date, *, subscriber_minutes: float, delivered: int, days: int = 7
+) -> None:
+    """``days`` past days of push-room subscribers at ``subscriber_minutes`` a day, ``delivered`` messages in all."""
     conn.execute("delete from private.realtime_usage")
-    for back in range(1, 8):
+    for back in range(1, days + 1):
         conn.execute(
-            "insert into private.realtime_usage (day, delivered, listener_seconds, updated_at, counted_through)"
-            " values (%s, %s, %s, %s, %s)",
+            "insert into private.realtime_usage (day, delivered, listener_seconds, subscriber_seconds, updated_at,"
+            " counted_through) values (%s, %s, %s, %s, %s, %s)",
             (
-                today - dt.timedelta(days=back),
-                delivered // 7,
-                listener_minutes * 60,
-                *[today - dt.timedelta(days=back)] * 2,
+                today - dt.timedelta(days=back), delivered // days, 4 * subscriber_minutes * 60,
+                subscriber_minutes * 60, *[today - dt.timedelta(days=back)] * 2,
             ),
-        )
+        )  # fmt: skip
 
 
-def test_the_listener_budget_is_what_the_rest_of_the_cycle_affords(
+def test_pacing_holds_back_no_one_while_the_cycle_fits_the_budget(
+    db: psycopg.Connection, clock: Clock
+) -> None:
+    clock.set(dt.datetime(2030, 1, 11, 12, tzinfo=dt.UTC))
+    # 5.6 M used in 7 days, 0.8 M a day for 20.5 more: 22 M projected, within 27 M.
+    history(db, dt.date(2030, 1, 11), subscriber_minutes=100_000, delivered=5_600_000)
+    paced = pacing(db)
+    assert paced["used"] == 5_600_000
+    assert paced["projected"] == pytest.approx(5_600_000 + 800_000 * 20.5)
+    assert paced["listener_budget"] == 60, "on course: every push room at the full budget"
+
+
+def test_past_the_budget_push_rooms_get_what_the_rest_of_the_cycle_affords(
     db: psycopg.Connection, live: LiveRoom, clock: Clock
 ) -> None:
     clock.set(dt.datetime(2030, 1, 11, 12, tzinfo=dt.UTC))
-    history(db, dt.date(2030, 1, 11), listener_minutes=100_000, delivered=7_000_000)
+    history(db, dt.date(2030, 1, 11), subscriber_minutes=100_000, delivered=7_000_000)
     paced = pacing(db)
-    # 27 M a cycle, 7 M used since Jan 1 (days 4..10 of the history), 20.5 days left at 100,000 listener-minutes a day.
-    assert paced["used"] == 7_000_000
     assert paced["days_left"] == pytest.approx(20.5)
+    assert paced["projected"] > 27_000_000
     assert paced["listener_budget"] == pytest.approx(0.9 * 20_000_000 / (100_000 * 20.5))
-    db.execute("update public.dj_sessions set listener_count = 21 where id = %s", (live.id,))  # a big room
+    live.member()
+    db.execute("select private.refresh_presence()")
     flush(db)
     quota = db.execute("select quota from private.realtime_topics where topic = %s", (live.topic,)).fetchone()
-    assert quota is not None
-    assert quota[0] == pytest.approx(paced["listener_budget"]), (
-        "big rooms are allocated from the paced budget"
+    assert quota == (pytest.approx(paced["listener_budget"]),), (
+        "push rooms are allocated from the paced budget"
     )
-
-
-def test_pacing_holds_back_big_rooms_and_spares_small_ones(
-    db: psycopg.Connection, live: LiveRoom, clock: Clock
-) -> None:
-    clock.set(dt.datetime(2030, 1, 11, 12, tzinfo=dt.UTC))
-    history(db, dt.date(2030, 1, 11), listener_minutes=100_000, delivered=45_000_000)
-    assert pacing(db)["listener_budget"] == 2  # the month is spent: the floor
-    for listeners, expected in ((20, 60), (21, 2)):  # realtime_immediate_max_listeners is 20
-        db.execute("update public.dj_sessions set listener_count = %s where id = %s", (listeners, live.id))
-        clock.advance(1)
-        flush(db)
-        quota = db.execute(
-            "select quota from private.realtime_topics where topic = %s", (live.topic,)
-        ).fetchone()
-        assert quota == (pytest.approx(expected),), f"a room of {listeners}"
 
 
 def test_without_history_the_full_budget_applies_and_when_spent_the_minimum(
@@ -131,7 +173,7 @@ def test_without_history_the_full_budget_applies_and_when_spent_the_minimum(
     clock.set(dt.datetime(2030, 1, 11, 12, tzinfo=dt.UTC))
     db.execute("delete from private.realtime_usage")
     assert pacing(db)["listener_budget"] == 60, "a new project is as live as B allows"
-    history(db, dt.date(2030, 1, 11), listener_minutes=100_000, delivered=45_000_000)
+    history(db, dt.date(2030, 1, 11), subscriber_minutes=100_000, delivered=45_000_000)
     assert pacing(db)["listener_budget"] == 2, "over budget: the floor keeps rooms alive"
     set_setting(db, "realtime_monthly_messages", 10_000_000_000)
     assert pacing(db)["listener_budget"] == 60, "never above B"

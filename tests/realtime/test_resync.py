@@ -67,10 +67,40 @@ def test_a_gap_older_than_the_retention_asks_for_a_snapshot(db: psycopg.Connecti
     )
     assert db.execute("select private.realtime_prune()").fetchone() == (1,)
     stale = live.api(alice, "session_events_since", p_session_id=live.id, p_after_seq=0)
-    assert stale["resync_needed"] is True
-    assert [e["seq"] for e in stale["events"]] == [2, 3]
+    assert (stale["events"], stale["has_more"], stale["resync_needed"]) == ([], False, True), (
+        "a gap in the log: take a snapshot, there is nothing to page through"
+    )
     fresh = live.api(alice, "session_events_since", p_session_id=live.id, p_after_seq=1)
     assert fresh["resync_needed"] is False
+    assert [e["seq"] for e in fresh["events"]] == [2, 3]
+
+
+def test_a_wholly_pruned_log_answers_resync_needed_never_has_more_without_events(
+    db: psycopg.Connection, live: LiveRoom
+) -> None:
+    alice = live.member()
+    for i in range(3):
+        live.say(alice, f"m{i}")
+    db.execute(
+        "update private.realtime_log set created_at = now() - interval '2 days' where topic = %s",
+        (live.topic,),
+    )
+    db.execute("select private.realtime_prune()")
+    for call, args in (("session_events_since", {"p_after_seq": 1}), ("session_poll", {"p_after_seq": 1})):
+        answer = live.api(alice, call, p_session_id=live.id, **args)
+        assert answer["events"] == []
+        assert answer["has_more"] is False
+        assert answer["resync_needed"] is True
+        assert answer["last_seq"] == 3
+
+
+def test_a_client_ahead_of_the_log_is_told_to_resync(live: LiveRoom) -> None:
+    alice = live.member()
+    live.say(alice, "one")
+    answer = live.api(alice, "session_events_since", p_session_id=live.id, p_after_seq=99)
+    assert (answer["events"], answer["has_more"], answer["resync_needed"]) == ([], False, True)
+    caught_up = live.api(alice, "session_events_since", p_session_id=live.id, p_after_seq=answer["last_seq"])
+    assert (caught_up["events"], caught_up["has_more"], caught_up["resync_needed"]) == ([], False, False)
 
 
 def test_only_those_who_may_see_a_room_can_resync_it(db: psycopg.Connection, api: Api) -> None:

@@ -1,0 +1,1 @@
+../../sql/rooms/20261202070000_rooms-foreground-presence.sql

@@ -1,0 +1,1 @@
+../../sql/rooms/20261202070100_rooms-announcements.sql

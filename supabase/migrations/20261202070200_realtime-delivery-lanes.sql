@@ -1,0 +1,1 @@
+../../sql/realtime/20261202070200_realtime-delivery-lanes.sql

@@ -1,0 +1,1 @@
+../../sql/realtime/20261202070300_realtime-frames-and-polls.sql

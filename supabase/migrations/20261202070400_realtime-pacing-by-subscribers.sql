@@ -1,0 +1,1 @@
+../../sql/realtime/20261202070400_realtime-pacing-by-subscribers.sql

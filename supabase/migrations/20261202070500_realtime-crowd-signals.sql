@@ -1,0 +1,1 @@
+../../sql/realtime/20261202070500_realtime-crowd-signals.sql
