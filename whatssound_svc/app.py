@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 import uuid
@@ -45,6 +46,7 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             async with (
                 periodic.running(pool, tasks),
+                periodic.running_declared(pool) if background else contextlib.nullcontext(),
                 job_runner.running(
                     jobs,
                     concurrency=settings.job_concurrency if background else 0,

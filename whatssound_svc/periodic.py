@@ -2,9 +2,11 @@
 
 Each task is one SQL call, run at a fixed interval by every service instance but executed by
 only one at a time (a transaction-level advisory lock per task), so scaling out the service
-never multiplies the work. Where pg_cron exists (hosted Supabase) a migration also schedules the
-realtime calls in the database (sql/realtime/*_realtime-schedule.sql), so live ticks do not
-depend on this service being up; running them from both places is safe.
+never multiplies the work. The realtime work (flush, presence refresh, prune) is declared in the
+database, ``private.schedule`` (sql/ops/*_ops-schedule.sql): pg_cron runs it there where it
+exists (hosted Supabase), so live rooms do not depend on this service being up, and the service
+reads the same declaration and runs it too (safe from both places: every statement is
+idempotent). The rest of the maintenance is listed here.
 """
 
 from __future__ import annotations
@@ -75,14 +77,45 @@ async def running(pool: AsyncConnectionPool, tasks: list[PeriodicTask]) -> Async
         await asyncio.gather(*handles, return_exceptions=True)
 
 
+async def declared_tasks(pool: AsyncConnectionPool) -> list[PeriodicTask]:
+    """The recurring work the database declares (private.schedule)."""
+    async with pool.connection() as conn:
+        cur = await conn.execute(
+            "select name, statement, extract(epoch from every)::float8 from private.schedule order by name"
+        )
+        return [PeriodicTask(name, statement, interval) for name, statement, interval in await cur.fetchall()]
+
+
+@contextlib.asynccontextmanager
+async def running_declared(pool: AsyncConnectionPool, retry_s: float = 5.0) -> AsyncIterator[None]:
+    """Run the database's declared tasks for the duration of the block, once the database answers
+    (the service starts whether or not it is up)."""
+    stop = asyncio.Event()
+
+    async def supervise() -> None:
+        while not stop.is_set():
+            try:
+                tasks = await declared_tasks(pool)
+            except (psycopg.Error, TimeoutError) as exc:
+                logger.warning("cannot read the task schedule yet: %s", type(exc).__name__)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), retry_s)
+                continue
+            async with running(pool, tasks):
+                await stop.wait()
+
+    supervisor = asyncio.create_task(supervise(), name="periodic:declared")
+    try:
+        yield
+    finally:
+        stop.set()
+        supervisor.cancel()
+        await asyncio.gather(supervisor, return_exceptions=True)
+
+
 def maintenance_tasks(settings: Settings) -> list[PeriodicTask]:
-    """The service's periodic maintenance."""
+    """The service's own periodic maintenance (the realtime work is declared in the database)."""
     return [
-        PeriodicTask(
-            "refresh_presence", "select private.refresh_presence()", settings.presence_refresh_interval_s
-        ),
-        PeriodicTask("realtime_flush", "select private.realtime_flush()", settings.realtime_flush_interval_s),
-        PeriodicTask("realtime_prune", "select private.realtime_prune()", settings.realtime_prune_interval_s),
         PeriodicTask(
             "account_deletions",
             "select private.process_account_deletions()",

@@ -71,15 +71,6 @@ class Settings(BaseSettings):
         gt=0,
         description="A worker silent this long is dead: its jobs run again (> 2 heartbeats).",
     )
-    presence_refresh_interval_s: float = Field(
-        default=5.0, gt=0, description="How often listener counts are refreshed from heartbeats."
-    )
-    realtime_flush_interval_s: float = Field(
-        default=1.0, gt=0, le=5, description="How often waiting realtime events are sent as ticks."
-    )
-    realtime_prune_interval_s: float = Field(
-        default=60.0, gt=0, description="How often realtime events past their resync retention are dropped."
-    )
     account_deletion_interval_s: float = Field(
         default=10.0, gt=0, le=300, description="How often requested account deletions are completed."
     )

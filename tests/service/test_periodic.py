@@ -27,9 +27,10 @@ def test_a_running_service_drops_stale_listeners_and_updates_counts(fresh_db) ->
             api(create_user(setup), "join_session", p_session_id=session["id"])
         setup.execute("update public.session_members set last_seen_at = now() - interval '10 minutes'"
                       " where user_id in (select user_id from public.session_members limit 1)")  # fmt: skip
-    settings = Settings(
-        database_url=SecretStr(fresh_db.url()), presence_refresh_interval_s=0.1, job_concurrency=0
-    )
+        setup.execute(
+            "update private.schedule set every = interval '1 second' where name = 'refresh_presence'"
+        )
+    settings = Settings(database_url=SecretStr(fresh_db.url()), job_concurrency=0)
     with TestClient(create_app(settings)):
         deadline = time.monotonic() + 20
         count = None

@@ -1,0 +1,1 @@
+../../sql/ops/20261202070600_ops-schedule.sql
