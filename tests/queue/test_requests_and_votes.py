@@ -71,8 +71,13 @@ def test_session_rules_refuse_explicit_and_long_tracks(qroom: QueueRoom) -> None
         qroom.request(lia, "x1", p_explicit=True)
     with raises_code("TOLNG"):
         qroom.request(lia, "x2", p_duration_ms=301_000)
-    with raises_code("22023"):
+    with raises_code("22023") as caught:
         qroom.request(lia, "x3", p_title="")
+    assert caught.value.message == "Invalid track details: the title must be 1-200 characters."
+    with raises_code("22023") as caught:
+        qroom.request(lia, "x3", p_artwork_url="http://cdn.example/a.jpg")
+    assert "https" in caught.value.message
+    assert "check" not in caught.value.message  # no constraint names
     assert qroom.request(lia, "x4", p_duration_ms=300_000)["item"]["status"] == "queued"
 
 

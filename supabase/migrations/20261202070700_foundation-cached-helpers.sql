@@ -1,0 +1,1 @@
+../../sql/foundation/20261202070700_foundation-cached-helpers.sql

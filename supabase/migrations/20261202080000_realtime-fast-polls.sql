@@ -1,0 +1,1 @@
+../../sql/realtime/20261202080000_realtime-fast-polls.sql

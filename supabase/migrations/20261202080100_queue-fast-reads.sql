@@ -1,0 +1,1 @@
+../../sql/queue/20261202080100_queue-fast-reads.sql

@@ -1,0 +1,1 @@
+../../sql/realtime/20261202080200_realtime-snapshot-cache.sql

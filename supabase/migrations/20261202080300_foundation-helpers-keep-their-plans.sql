@@ -1,0 +1,1 @@
+../../sql/foundation/20261202080300_foundation-helpers-keep-their-plans.sql

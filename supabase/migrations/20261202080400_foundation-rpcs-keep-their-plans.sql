@@ -1,0 +1,1 @@
+../../sql/foundation/20261202080400_foundation-rpcs-keep-their-plans.sql

@@ -1,0 +1,1 @@
+../../sql/rooms/20261202080500_rooms-membership-probes.sql
