@@ -49,6 +49,7 @@ def test_each_broadcast_counts_its_foreground_subscribers_plus_one(
     )
     assert subscribers.fetchone() == (2,), "alice and bob; carol's app is in the background"
     before, _ = usage(db)
+    paced_before = db.execute("select coalesce(sum(paced), 0) from private.realtime_usage").fetchone()[0]  # type: ignore[index]
     broadcasts = Broadcasts(db)
     live.say(alice, "hello")
     live.say(bob, f"hi @{handle_of(db, live.dj)}")  # a mention: the DJ's notification goes to user:<dj>
@@ -61,6 +62,11 @@ def test_each_broadcast_counts_its_foreground_subscribers_plus_one(
     personal = sum(1 for b in sent if b.topic.startswith("user:"))
     assert (room, personal) == (2, 1)
     assert usage(db)[0] - before == room * (2 + 1) + personal * 2
+    paced = db.execute("select sum(paced) from private.realtime_usage").fetchone()
+    assert paced is not None
+    assert paced[0] - paced_before == room * (2 + 1), (
+        "the room's broadcasts are paced; the DJ's notification is not"
+    )
     clock.advance(6)
     flush(db)
     assert usage(db)[0] - before == room * 3 + personal * 2, "a second flush counts nothing twice"
@@ -122,17 +128,24 @@ def test_a_bucket_delivers_its_quota(
 
 
 def history(
-    conn: psycopg.Connection, today: dt.date, *, subscriber_minutes: float, delivered: int, days: int = 7
+    conn: psycopg.Connection,
+    today: dt.date,
+    *,
+    subscriber_minutes: float,
+    delivered: int,
+    days: int = 7,
+    unpaced: int = 0,
 ) -> None:
-    """``days`` past days of push-room subscribers at ``subscriber_minutes`` a day, ``delivered`` messages in all."""
+    """``days`` past days of push-room subscribers at ``subscriber_minutes`` a day, ``delivered``
+    messages in all, ``unpaced`` of them on staff and personal topics."""
     conn.execute("delete from private.realtime_usage")
     for back in range(1, days + 1):
         conn.execute(
-            "insert into private.realtime_usage (day, delivered, listener_seconds, subscriber_seconds, updated_at,"
-            " counted_through) values (%s, %s, %s, %s, %s, %s)",
+            "insert into private.realtime_usage (day, delivered, paced, listener_seconds, subscriber_seconds,"
+            " updated_at, counted_through) values (%s, %s, %s, %s, %s, %s, %s)",
             (
-                today - dt.timedelta(days=back), delivered // days, 4 * subscriber_minutes * 60,
-                subscriber_minutes * 60, *[today - dt.timedelta(days=back)] * 2,
+                today - dt.timedelta(days=back), delivered // days, (delivered - unpaced) // days,
+                4 * subscriber_minutes * 60, subscriber_minutes * 60, *[today - dt.timedelta(days=back)] * 2,
             ),
         )  # fmt: skip
 
@@ -153,11 +166,13 @@ def test_past_the_budget_push_rooms_get_what_the_rest_of_the_cycle_affords(
     db: psycopg.Connection, live: LiveRoom, clock: Clock
 ) -> None:
     clock.set(dt.datetime(2030, 1, 11, 12, tzinfo=dt.UTC))
-    history(db, dt.date(2030, 1, 11), subscriber_minutes=100_000, delivered=7_000_000)
+    # 1 M a day, 0.1 M of it on staff lanes and personal topics, which pacing sets aside.
+    history(db, dt.date(2030, 1, 11), subscriber_minutes=100_000, delivered=7_000_000, unpaced=700_000)
     paced = pacing(db)
     assert paced["days_left"] == pytest.approx(20.5)
     assert paced["projected"] > 27_000_000
-    assert paced["listener_budget"] == pytest.approx(0.9 * 20_000_000 / (100_000 * 20.5))
+    assert paced["daily_unpaced"] == pytest.approx(100_000)
+    assert paced["listener_budget"] == pytest.approx(0.9 * (20_000_000 - 100_000 * 20.5) / (100_000 * 20.5))
     live.member()
     db.execute("select private.refresh_presence()")
     flush(db)

@@ -30,7 +30,7 @@ def test_known_actions_give_exact_calls_events_and_delivered_messages(fresh_db: 
     ]  # fmt: skip
     figures = simulate(fresh_db, (3,), actions, 1.5)
 
-    assert figures["calls_by_kind"] == {"chat": 1, "join": 3, "leave": 1, "vote": 1}
+    assert figures["calls_by_kind"] == {"chat": 1, "join": 3, "leave": 1, "snapshot": 3, "vote": 1}
     assert figures["errors"] == {}
     assert figures["listener_minutes"] == pytest.approx((1.5 + 1.45 + 0.7) / 60, abs=0.01)
     with fresh_db.connect() as conn:
@@ -58,7 +58,7 @@ def test_known_actions_give_exact_calls_events_and_delivered_messages(fresh_db: 
 def test_a_timed_out_listener_is_refused_as_intended_not_as_an_error(fresh_db: FreshDb) -> None:
     actions = [Action(0.0, 0, 0, "join"), Action(0.3, 0, -2, "moderate"), Action(0.8, 0, 0, "chat")]
     figures = simulate(fresh_db, (20,), actions, 1.2)
-    assert figures["calls_by_kind"] == {"chat": 1, "join": 1, "moderate": 1}
+    assert figures["calls_by_kind"] == {"chat": 1, "join": 1, "moderate": 1, "snapshot": 1}
     assert figures["errors"] == {"TMOUT": 1}
     assert figures["unexpected_errors"] == {}
     assert figures["realtime"]["emitted_by_event"].get("moderation.applied") == 1

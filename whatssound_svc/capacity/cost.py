@@ -73,10 +73,12 @@ class Metered:
 
 @dataclass(frozen=True)
 class Compute:
-    """A Supabase compute size: hourly price and connection limits."""
+    """A Supabase compute size: hourly price, cores and connection limits."""
 
     label: str
     hourly: float
+    cores: int
+    dedicated: bool
     max_db_connections: int
     pooler_max_clients: int
     source: str
@@ -172,6 +174,8 @@ class Usage:
     mau: int
     compute: str = "micro"
     compute_hours: float = 744
+    event_compute: str | None = None  # a bigger size for the month's biggest set (its hours)
+    event_compute_hours: float = 0
     realtime_messages: float = 0
     realtime_peak_connections: int = 0
     egress_gb: float = 0
@@ -187,7 +191,8 @@ class Usage:
     r2_class_b: float = 0
 
     def __post_init__(self) -> None:
-        numbers = {field.name: getattr(self, field.name) for field in fields(self) if field.name != "compute"}
+        sizes = {"compute", "event_compute"}
+        numbers = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in sizes}
         if bad := [name for name, value in numbers.items() if not (math.isfinite(value) and value >= 0)]:
             raise ValueError(f"usage must be finite and non-negative: {', '.join(bad)}")
 
@@ -224,16 +229,34 @@ class Bill:
 
 def bill(usage: Usage, prices: Prices) -> Bill:
     """Price ``usage``: the plan, compute less its credit, each usage item, Expo, SMS and R2."""
-    size = prices.compute.get(usage.compute)
-    if size is None:
-        raise ValueError(f"unknown compute size {usage.compute!r}; known: {', '.join(prices.compute)}")
+    sizes = [s for s in (usage.compute, usage.event_compute) if s is not None]
+    if unknown := [s for s in sizes if s not in prices.compute]:
+        raise ValueError(f"unknown compute size {unknown[0]!r}; known: {', '.join(prices.compute)}")
+    size = prices.compute[usage.compute]
     hours = math.ceil(usage.compute_hours)  # a partial hour is billed as a full one
-    compute = hours * size.hourly
+    note = f"${size.hourly:g}/hour; {size.max_db_connections} DB connections"
+    compute_lines = [Line("Supabase", f"Compute ({size.label})", usage.compute_hours, "hours", 0, hours,
+                          hours * size.hourly, note)]  # fmt: skip
+    if usage.event_compute:
+        event = prices.compute[usage.event_compute]
+        event_hours = math.ceil(usage.event_compute_hours)
+        compute_lines.append(
+            Line(
+                "Supabase",
+                f"Compute ({event.label}, the biggest set)",
+                usage.event_compute_hours,
+                "hours",
+                0,
+                event_hours,
+                event_hours * event.hourly,
+                f"${event.hourly:g}/hour; {event.cores} cores",
+            )
+        )
+    compute = math.fsum(line.cost for line in compute_lines)
     texts = usage.sms_otps * prices.sms_resend_factor
     return Bill((
         Line("Supabase", f"{prices.plan} plan", 1, "month", 0, 1, prices.plan_monthly),
-        Line("Supabase", f"Compute ({size.label})", usage.compute_hours, "hours", 0, hours, compute,
-             f"${size.hourly:g}/hour; {size.max_db_connections} DB connections"),
+        *compute_lines,
         Line("Supabase", "Compute credit", 1, "month", 0, 1, -min(prices.compute_credit, compute),
              f"${prices.compute_credit:g}/month, capped at the compute cost"),
         *(prices.supabase[k].line("Supabase", getattr(usage, f)) for k, f in SUPABASE_ITEMS.items()),
@@ -254,6 +277,13 @@ class Peaks:
     concurrent_connections: int
     channel_joins_per_second: float
     push_notifications_per_second: float = 0
+    db_cores: float = 0  # the database's busy cores at the busiest moment
+    compute: str = "micro"  # the size running then
+
+
+#: The database may use this share of a compute size's cores at the month's peak: PostgREST, Auth
+#: and Storage run on the same instance, and shared-core sizes (Micro to Medium) burst from a baseline.
+DB_CORE_SHARE = 0.5
 
 
 def _num(value: float) -> str:
@@ -273,6 +303,9 @@ def breaches(peaks: Peaks, prices: Prices, *, spend_cap: bool = False) -> list[s
          f"{plan}; Realtime refuses with too_many_joins"),
         ("push notifications", peaks.push_notifications_per_second, prices.push_max_per_second, "/s",
          "Expo; requests above it fail"),
+        ("database cores", peaks.db_cores, DB_CORE_SHARE * prices.compute[peaks.compute].cores, "",
+         f"{prices.compute[peaks.compute].label}: half its {prices.compute[peaks.compute].cores} cores; "
+         "run the biggest set on a bigger compute (--event-compute)"),
     )  # fmt: skip
     return [
         f"{name} {_num(peak)}{per} exceed the {_num(limit)}{per} project limit ({why})"

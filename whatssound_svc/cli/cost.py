@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from whatssound_svc import paths
 from whatssound_svc.capacity import cost, workload
 
-FIGURES = paths.REPO_ROOT / "docs" / "bench" / "big-room.json"
-#: The reference month and the realtime design as chosen (docs/capacity.md, "Making it fit").
+#: The reference month and the realtime design as the migrations set it (docs/capacity.md).
 REFERENCE = workload.Reference()
 DESIGN = REFERENCE.design
 
@@ -21,17 +20,23 @@ DESIGN = REFERENCE.design
 def monthly(  # noqa: PLR0917 (typer: one parameter per option)
     figures: Annotated[
         Path, typer.Option(help="Simulator figures (`make bench --suite big-room`).")
-    ] = FIGURES,
+    ] = workload.FIGURES,
     prices: Annotated[
         Path | None, typer.Option(help="Price list (default: the packaged, dated one).")
     ] = None,
     mau: Annotated[int, typer.Option(min=1, help="Monthly active users.")] = REFERENCE.mau,
     compute: Annotated[str, typer.Option(help="Compute size: micro, small, medium, large, xl...")] = "micro",
-    immediate_max: Annotated[
-        int, typer.Option(help="Rooms up to this size get every event at once.")
-    ] = DESIGN.immediate_max,
+    event_compute: Annotated[
+        str | None, typer.Option(help="A bigger compute for the biggest set's hours (none: the same).")
+    ] = "xl",
+    push_max: Annotated[
+        int, typer.Option(help="Rooms up to this size are push rooms (realtime_push_max_listeners).")
+    ] = DESIGN.push_max,
+    poll_ms: Annotated[
+        float, typer.Option(min=100, help="How often a crowd's apps poll, ms (realtime_poll_ms).")
+    ] = DESIGN.poll_ms,
     monthly_messages: Annotated[
-        float, typer.Option(help="Realtime messages pacing spends a cycle (0: no pacing).")
+        float, typer.Option(help="Realtime messages pacing guards a cycle (0: no pacing).")
     ] = DESIGN.monthly_messages or 0,
     foreground_share: Annotated[
         float, typer.Option(min=0.01, max=1, help="Share of listening with the app in the foreground.")
@@ -45,23 +50,25 @@ def monthly(  # noqa: PLR0917 (typer: one parameter per option)
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Compute the monthly bill of the reference workload (docs/capacity.md) from the simulator's
-    measured per-listener-minute figures and the dated price list; flag quotas it would breach.
+    measured per-listener-minute figures, the database's realtime settings and the dated price
+    list; flag quotas it would breach.
 
-    Example: whatssound cost --immediate-max 50 --monthly-messages 40e6
+    Example: whatssound cost --push-max 50 --poll-ms 1500
     """
     measured = json.loads(figures.read_text())
     small, big = measured.get("baseline", measured), measured.get("big_room", measured)
     per = workload.PerMinute.from_figures(small, big)
-    design = workload.RealtimeDesign(immediate_max=immediate_max, foreground_share=foreground_share,
-                                     monthly_messages=monthly_messages or None)  # fmt: skip
+    design = replace(DESIGN, push_max=push_max, poll_ms=poll_ms, foreground_share=foreground_share,
+                     monthly_messages=monthly_messages or None)  # fmt: skip
     ref = workload.Reference(mau=mau, biggest_event=biggest_event, phone_share=phone_share, design=design)
+    event = event_compute if event_compute and event_compute != "none" else None
     try:
-        month = workload.month(ref, per, compute=compute)
+        month = workload.month(ref, per, compute=compute, event_compute=event)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--mau / --biggest-event") from exc
     price_list = cost.load_prices(prices)
     bill = cost.bill(month.usage, price_list)
-    flags = cost.breaches(month.peaks, price_list)
+    flags = cost.breaches(replace(month.peaks, compute=event or compute), price_list)
     if as_json:
         lines = [line.__dict__ for line in bill.lines]
         typer.echo(json.dumps({"total": bill.total, "lines": lines, "breaches": flags, "notes": month.notes}))
@@ -70,10 +77,12 @@ def monthly(  # noqa: PLR0917 (typer: one parameter per option)
     console.print(cost.render(bill, flags))
     top = ", ".join(f"{line.item} ${line.cost:,.2f}" for line in bill.top(3))
     console.print(f"prices as of {price_list.as_of}; biggest lines: {top}")
-    small, big = month.notes["small_room_messages"] / 1e6, month.notes["big_room_per_subscriber_minute"]
-    console.print(f"rooms up to {design.immediate_max}: every event at once ({small:.1f} M messages);"
-                  f" bigger rooms: {big:.1f} messages per subscriber-minute (ticks)")  # fmt: skip
     notes = month.notes
+    console.print(f"push rooms (up to {design.push_max}): {notes['push_messages'] / 1e6:.1f} M messages, "
+                  f"{notes['push_listening_share']:.0%} of listening; crowds: {notes['polls'] / 1e6:,.0f} M "
+                  f"polls every {design.poll_ms:.0f} ms ({notes['poll_egress_gb']:,.0f} GB), staff lanes "
+                  f"{notes['staff_messages'] / 1e6:.1f} M messages")  # fmt: skip
     console.print(f"{notes['listener_minutes']:,.0f} listener-minutes in {notes['sessions']:,.0f} sessions;"
-                  f" database at peak: {notes['db_cores_at_peak']:.2f} cores,"
-                  f" {notes['rpcs_per_second_at_peak']:,.0f} RPC/s")  # fmt: skip
+                  f" at the peak: database {notes['db_cores_at_peak']:.2f} cores,"
+                  f" {notes['polls_per_second_at_peak']:,.0f} polls/s and"
+                  f" {notes['rpcs_per_second_at_peak']:,.0f} other RPC/s")  # fmt: skip

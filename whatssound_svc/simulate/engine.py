@@ -3,21 +3,24 @@
 Setup makes the cast (a DJ and listeners per room, a moderator in rooms of 20 or more) as GoTrue
 would (rows in auth.users; profiles follow by trigger), then everything else goes through the
 API as the app would call it (caller.py): the DJ creates the session live and appoints the
-moderator, listeners join, heartbeat, chat, request, vote, drop off and come back, the DJ plays
-the queue, the moderator times people out. Actions are offered at their scheduled times (open
-loop): a slow database shows as latency, never as a slower schedule. The realtime flusher and the
-presence refresh run alongside, as in the service.
+moderator, listeners join (and take the snapshot), heartbeat (saying whether the app is in the
+foreground), chat, request, vote, drop off and come back, the DJ plays the queue, the moderator
+times people out; in a crowd, foreground apps poll (polling.py). Actions are offered at their
+scheduled times (open loop): a slow database shows as latency, never as a slower schedule. The
+realtime flusher and the presence refresh run alongside, as in the service. When each action was
+offered is kept by what it should make the room see (``Run.sent``), for latency measurements.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,9 +29,9 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from whatssound_svc import periodic
-from whatssound_svc.settings import get_settings
 from whatssound_svc.simulate import cpu, plan
 from whatssound_svc.simulate.caller import POOL_SIZE, Answer, rpc
+from whatssound_svc.simulate.polling import Pollers, Seen, watching_modes
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +44,8 @@ INTENDED = frozenset({
 ROOM_MAINTENANCE = frozenset({"refresh_presence", "realtime_flush"})
 #: How many calls may wait for a connection before the simulator counts new ones as shed.
 MAX_IN_FLIGHT = 5_000
+#: Something entered for the run once the rooms are open (a benchmark's load or probe).
+Alongside = Callable[["Run"], contextlib.AbstractAsyncContextManager[None]]
 
 
 @dataclass
@@ -55,11 +60,19 @@ class Room:
     items: list[str] = field(default_factory=list)
     present: set[int] = field(default_factory=set)
     locks: dict[int, asyncio.Lock] = field(default_factory=dict)
-    #: (seconds into the run, +1 or -1) as listeners join and leave: who is subscribed when.
+    #: Present listeners whose app is in the foreground (subscribed in a push room, polling a crowd).
+    foreground: set[int] = field(default_factory=set)
+    #: (seconds into the run, +1 or -1) as foreground apps come and go: who is subscribed when.
     presence: list[tuple[float, int]] = field(default_factory=list)
+    mode: str = "push"
+    poll_ms: int = 900
+    snapshot_seq: int = 0
+    #: The latest visible messages sent (what a moderator's deletion picks from).
+    recent_chat: list[str] = field(default_factory=list)
     #: Subscribed throughout: the DJ and the moderator (they joined at setup).
     staff_present: int = 1
     calls: Counter[str] = field(default_factory=Counter)
+    response_bytes: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
     latencies: list[float] = field(default_factory=list)
 
@@ -81,17 +94,36 @@ class Run:
     cpu_seconds: float | None = None
     by_kind: dict[str, list[float]] = field(default_factory=dict)
     response_bytes: int = 0
+    #: What an action should make its room see -> (the room's index, when it was offered, seconds into
+    #: the run): ("chat", message id), ("request", item id), ("vote", item id, tally), ("now_playing",
+    #: item id), ("announcement", body), ("deleted", message id), ("moderation", user id).
+    sent: dict[tuple[object, ...], tuple[int, float]] = field(default_factory=dict)
+    seen: Seen = field(default_factory=Seen)
+    nonce: int = field(default_factory=lambda: uuid.uuid4().int)
+    pollers: Pollers | None = None
 
     def record(self, room: Room, kind: str, answer: Answer) -> None:
         room.calls[kind] += 1
         room.latencies.append(answer.seconds)
         self.by_kind.setdefault(kind, []).append(answer.seconds)
         self.response_bytes += answer.response_bytes
+        room.response_bytes[kind] += answer.response_bytes
         if answer.code:
             room.errors[answer.code] += 1
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started if self.started else 0.0
+
+    def set_foreground(self, room: Room, actor: int, foreground: bool) -> None:
+        """A present listener's app came to the foreground (subscribes or polls) or left it."""
+        foreground = foreground and actor in room.present
+        if foreground == (actor in room.foreground):
+            return
+        (room.foreground.add if foreground else room.foreground.discard)(actor)
+        room.presence.append((self.elapsed(), 1 if foreground else -1))
+        if self.pollers is not None:
+            index = self.rooms.index(room)
+            (self.pollers.start if foreground else self.pollers.stop)(index, actor)
 
 
 def _cast(workload: plan.Workload) -> list[Room]:
@@ -173,32 +205,69 @@ async def _act(
     sid, kind = room.session_id, action.kind
     if kind in {"join", "leave"}:
         answer = await rpc(pool, who, f"{kind}_session", scheduled=scheduled, p_session_id=sid)
-        here = kind == "join" and not answer.code
-        if here != (actor in room.present):  # subscribed from a successful join to the leave
-            (room.present.add if here else room.present.discard)(actor)
-            room.presence.append((time.perf_counter() - run.started, 1 if here else -1))
         run.record(room, kind, answer)
+        here = kind == "join" and not answer.code
+        if here and actor not in room.present:
+            snap = await rpc(pool, who, "session_snapshot", p_session_id=sid)  # the join's second call
+            run.record(room, "snapshot", snap)
+            if isinstance(snap.result, dict):
+                room.snapshot_seq = max(room.snapshot_seq, int(snap.result["seq"]))
+        (room.present.add if here else room.present.discard)(actor)
+        run.set_foreground(room, actor, here)
         return
     rng = random.Random(f"{run.workload.seed}:{action.at}:{action.room}:{actor}:{kind}")  # noqa: S311
     if kind == "request":
-        run.record(
-            room, kind, await _request(pool, room, who, f"{action.room}-{rng.randrange(500)}", scheduled)
-        )
+        answer = await _request(pool, room, who, f"{action.room}-{rng.randrange(500)}", scheduled)
+        run.record(room, kind, answer)
+        if answer.result and answer.result.get("item") and not answer.result.get("was_already_queued"):
+            run.sent[("request", answer.result["item"]["id"])] = (action.room, scheduled - run.started)
         return
-    call = _call_for(room, action, rng)
-    if call is not None:
-        run.record(room, kind, await rpc(pool, who, call[0], scheduled=scheduled, **call[1]))
+    call = _call_for(run, room, action, rng)
+    if call is None:
+        return
+    answer = await rpc(pool, who, call[0], scheduled=scheduled, **call[1])
+    run.record(room, kind, answer)
+    if kind in {"heartbeat", "background"} and not answer.code:
+        run.set_foreground(room, actor, action.foreground)
+    elif answer.code is None:
+        _remember_sent(run, room, kind, call[1], answer.result, (action.room, scheduled - run.started))
 
 
-def _call_for(room: Room, action: plan.Action, rng: random.Random) -> tuple[str, dict[str, Any]] | None:
+def _remember_sent(  # noqa: PLR0917 (one call site)
+    run: Run, room: Room, kind: str, args: dict[str, Any], result: Any, at: tuple[int, float]
+) -> None:
+    """What the room should now see, and when the action was offered."""
+    if kind in {"chat", "dj_chat"} and isinstance(result, dict) and result.get("status") == "visible":
+        run.sent[("chat", str(args["p_client_id"]))] = at
+        room.recent_chat.append(str(args["p_client_id"]))
+        del room.recent_chat[:-20]
+    elif kind == "delete" and isinstance(result, dict):
+        run.sent[("deleted", result["id"])] = at
+        if result["id"] in room.recent_chat:
+            room.recent_chat.remove(result["id"])
+    elif kind == "announce" and isinstance(result, dict):
+        run.sent[("announcement", result["announcement"])] = at
+    elif kind == "vote" and isinstance(result, dict):
+        run.sent[("vote", result["id"], result["upvotes"])] = at
+    elif kind == "advance" and isinstance(result, dict) and result.get("id"):
+        run.sent[("now_playing", result["id"])] = at
+    elif kind == "moderate":
+        run.sent[("moderation", str(args["p_user_id"]))] = at
+
+
+def _call_for(
+    run: Run, room: Room, action: plan.Action, rng: random.Random
+) -> tuple[str, dict[str, Any]] | None:
     """The RPC and arguments for anything but joining, leaving and requesting; None when there is
     nothing to act on (no request to vote for, nobody to time out)."""
     sid = room.session_id
     calls: dict[str, Callable[[], tuple[str, dict[str, Any]] | None]] = {
-        "heartbeat": lambda: ("heartbeat", {"p_session_id": sid}),
+        "heartbeat": lambda: ("heartbeat", {"p_session_id": sid, "p_foreground": action.foreground}),
+        "background": lambda: ("heartbeat", {"p_session_id": sid, "p_foreground": False}),
         "chat": lambda: ("send_message", {
             "p_session_id": sid, "p_body": f"simulated message {rng.randrange(10**6)}",
-            "p_client_id": uuid.UUID(int=rng.getrandbits(128), version=4)}),
+            # fresh for every run (the schedule is the seed's; a message id must never repeat)
+            "p_client_id": uuid.UUID(int=rng.getrandbits(128) ^ run.nonce, version=4)}),
         "vote": lambda: (
             ("cast_vote", {"p_item_id": rng.choice(room.items), "p_value": 1}) if room.items else None
         ),
@@ -206,33 +275,47 @@ def _call_for(room: Room, action: plan.Action, rng: random.Random) -> tuple[str,
         "moderate": lambda: ("ban_user", {
             "p_dj_id": room.dj, "p_user_id": room.listeners[rng.choice(sorted(room.present))],
             "p_reason": "simulated spam", "p_timeout_seconds": 120}) if room.present else None,
+        "announce": lambda: ("announce", {
+            "p_session_id": sid, "p_body": f"announcement {rng.randrange(10**6)}"}),
+        "delete": lambda: ("delete_message", {
+            "p_message_id": room.recent_chat[-1], "p_reason": "simulated"}) if room.recent_chat else None,
     }  # fmt: skip
     calls["dj_chat"] = calls["chat"]
     return calls[action.kind]()
 
 
 async def execute(url: str, workload: plan.Workload, *, actions: list[plan.Action] | None = None,
-                  on_tick: Callable[[Run], None] | None = None, tick_s: float = 1.0) -> Run:  # fmt: skip
-    """Run ``workload`` (or exactly ``actions``) against the database at ``url``."""
+                  on_tick: Callable[[Run], None] | None = None, tick_s: float = 1.0,
+                  alongside: Alongside | None = None) -> Run:  # fmt: skip
+    """Run ``workload`` (or exactly ``actions``) against the database at ``url``; ``alongside(run)``
+    (a benchmark's load generator or probe) is entered once the rooms are open, for the run."""
     actions = plan.schedule(workload) if actions is None else sorted(actions)
     run = Run(workload, _cast(workload))
     _sign_up(url, run.rooms)
-    tasks = [t for t in periodic.maintenance_tasks(get_settings()) if t.name in ROOM_MAINTENANCE]
     async with AsyncConnectionPool(url, min_size=POOL_SIZE, max_size=POOL_SIZE, open=False) as pool, \
-            AsyncConnectionPool(url, min_size=1, max_size=2, open=False) as service:  # fmt: skip
+            AsyncConnectionPool(url, min_size=1, max_size=3, open=False) as service:  # fmt: skip
         await _open_rooms(pool, run.rooms)
-        async with periodic.running(service, tasks), service.connection() as conn:
+        tasks = [t for t in await periodic.declared_tasks(service) if t.name in ROOM_MAINTENANCE]
+        run.pollers = Pollers(pool, run)
+        async with periodic.running(service, tasks), service.connection() as conn, \
+                watching_modes(service, run, run.pollers), (alongside or _nothing)(run):  # fmt: skip
             server = (await (await conn.execute("select pg_backend_pid()")).fetchone() or [0])[0]
             cpu_before = cpu.postgres_cpu_seconds(server)
             await conn.execute("select 1")  # the first statement pays for the connection's warm-up
             run.started_at = (await (await conn.execute("select clock_timestamp()")).fetchone() or [None])[0]
             run.started = time.perf_counter()  # the two clocks' zero, read together
             await _drive(pool, run, actions, on_tick, tick_s)
+            await run.pollers.stop_all()
             cpu_after = cpu.postgres_cpu_seconds(server)
             if cpu_before is not None and cpu_after is not None:
                 run.cpu_seconds = round(cpu_after - cpu_before, 2)
         await _close_rooms(pool, run.rooms)
     return run
+
+
+@contextlib.asynccontextmanager
+async def _nothing(_run: Run) -> AsyncIterator[None]:
+    yield
 
 
 async def _drive(pool: AsyncConnectionPool, run: Run, actions: list[plan.Action],

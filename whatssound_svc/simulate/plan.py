@@ -3,8 +3,13 @@
 A schedule is a list of actions in time (who calls which RPC when), drawn from the seed alone:
 the same parameters and seed give the same actions, whatever the machine does with them. Each
 listener's presence is a set of intervals (they join, stay, drop off, come back); everything they
-do falls inside them. Rates are per listener per minute, and chat is higher per head in small
-rooms (everyone talks in a room of ten; in a room of ten thousand most watch).
+do falls inside them. An interval is spent with the app in the foreground (watching: it
+subscribes or polls, chats, votes) or, for most, in the background (the music plays with the
+screen off; only heartbeats): ``foreground_share`` of the intervals, spread evenly. Rates are
+per listener per minute (foreground listeners act at rate / share, so the room's totals are the
+same), and chat is higher per head in small rooms (everyone talks in a room of ten; in a room of
+ten thousand most watch). Polls are not scheduled: the engine polls at the interval the server
+gives a crowd.
 """
 
 from __future__ import annotations
@@ -14,7 +19,10 @@ import random
 from dataclasses import dataclass, field
 
 #: Action kinds, in the order the live view lists them.
-KINDS = ("join", "heartbeat", "chat", "request", "vote", "leave", "advance", "dj_chat", "moderate")
+KINDS = (
+    "join", "heartbeat", "background", "chat", "request", "vote", "leave", "advance", "dj_chat", "moderate",
+    "announce", "delete",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -29,11 +37,14 @@ class Rates:
     vote: float = 0.15
     request: float = 0.025
     drop: float = 0.05  # a listener drops off every 20 minutes on average (a flaky network, the app closed)
+    foreground_share: float = 0.4  # of listening, with the app on screen (docs/capacity.md)
     heartbeat_s: float = 30.0
     back_after_s: tuple[float, float] = (20.0, 120.0)
     dj_track_s: float = 180.0
     dj_chat_s: float = 90.0
     moderation_every_s: float = 600.0  # one timeout per room of 20+ every 10 minutes
+    announce_every_s: float = 0.0  # the DJ pins an announcement (0: never)
+    delete_every_s: float = 0.0  # the moderator deletes a recent message (0: never)
 
     def chat_for(self, listeners: int) -> float:
         """Chat per listener per minute in a room of ``listeners``: the reference rate up to the
@@ -51,6 +62,9 @@ class Workload:
     ramp_s: float = 10.0
     seed: int = 1
     rates: Rates = field(default_factory=Rates)
+    #: At most this many of a crowd's foreground apps poll through the engine (None: all); a
+    #: benchmark offers the rest of the load itself and uses these as probes.
+    poll_limit: int | None = None
 
     @property
     def listeners(self) -> int:
@@ -59,12 +73,14 @@ class Workload:
 
 @dataclass(frozen=True, order=True)
 class Action:
-    """At ``at`` seconds, ``actor`` (the room's DJ is -1, its moderator -2) does ``kind`` in ``room``."""
+    """At ``at`` seconds, ``actor`` (the room's DJ is -1, its moderator -2) does ``kind`` in ``room``,
+    with the app in the foreground or not (heartbeats say which)."""
 
     at: float
     room: int
     actor: int
     kind: str
+    foreground: bool = True
 
 
 def heavy_tailed_sizes(rooms: int, *, median: float = 15.0, sigma: float = 1.8, seed: int = 1,
@@ -87,24 +103,37 @@ def _poisson(rng: random.Random, start: float, end: float, per_minute: float) ->
     return times
 
 
+def _in_foreground(actor: int, stint: int, share: float) -> bool:
+    """Whether a listener's ``stint``-th interval is spent in the foreground: an even spread (golden
+    ratio steps), so exactly ``share`` of intervals are, whatever the seed."""
+    return (actor * 0.6180339887498949 + stint * 0.3819660112501051) % 1 < share
+
+
 def _listener(rng: random.Random, w: Workload, room: int, actor: int, size: int) -> list[Action]:
     r = w.rates
     actions: list[Action] = []
     start = rng.uniform(0, min(w.ramp_s, w.duration_s))
+    stint = 0
     while start < w.duration_s:
         stay = rng.expovariate(r.drop / 60) if r.drop > 0 else math.inf
         end = min(w.duration_s, start + stay)
+        fg = _in_foreground(actor, stint, r.foreground_share)
         actions.append(Action(start, room, actor, "join"))
+        if not fg:  # opened the room, then pocketed the phone
+            actions.append(Action(min(start + 1.0, end), room, actor, "background", False))
         beat = start + rng.uniform(0, r.heartbeat_s)
         while beat < end:
-            actions.append(Action(beat, room, actor, "heartbeat"))
+            actions.append(Action(beat, room, actor, "heartbeat", fg))
             beat += r.heartbeat_s
-        for kind, rate in (("chat", r.chat_for(size)), ("vote", r.vote), ("request", r.request)):
-            actions += [Action(t, room, actor, kind) for t in _poisson(rng, start, end, rate)]
+        if fg:
+            scale = 1 / max(r.foreground_share, 1e-9)
+            for kind, rate in (("chat", r.chat_for(size)), ("vote", r.vote), ("request", r.request)):
+                actions += [Action(t, room, actor, kind) for t in _poisson(rng, start, end, rate * scale)]
         if end >= w.duration_s:
             break
-        actions.append(Action(end, room, actor, "leave"))
+        actions.append(Action(end, room, actor, "leave", fg))
         start = end + rng.uniform(*r.back_after_s)
+        stint += 1
     return actions
 
 
@@ -125,6 +154,11 @@ def schedule(w: Workload) -> list[Action]:
             first = rng.uniform(0, w.rates.moderation_every_s)
             actions += [Action(t, room, -2, "moderate")
                         for t in _every(first, w.rates.moderation_every_s, w.duration_s)]  # fmt: skip
+        for kind, actor, period in (("announce", -1, w.rates.announce_every_s),
+                                    ("delete", -1 if size < 20 else -2, w.rates.delete_every_s)):  # fmt: skip
+            if period > 0:
+                first = rng.uniform(0, period)
+                actions += [Action(t, room, actor, kind) for t in _every(first, period, w.duration_s)]
     actions.sort()
     return actions
 

@@ -1,14 +1,16 @@
 """What a run cost, counted the way Supabase bills it.
 
 Delivered realtime messages come from ``private.realtime_log``: a broadcast to a topic with N
-subscribers is N + 1 messages (1 sent, N received). A session topic's subscribers at sending time
-are the simulated people then in the room (the app subscribes on joining); a ``user:`` topic has
-one. (The log's own ``recipients`` column is the room's listener count, refreshed every few
-seconds, which is what the budget uses; it lags joins, so it is not used for billing here.)
-Listener-minutes come from the schedule's presence intervals (what was offered); the subscribers
-behind each delivered message are those whose join had succeeded, so an overloaded machine shows
-as latency, shed calls and errors, which the figures report beside them.
-Database CPU is the PostgreSQL processes' CPU time (Linux ``/proc``), where readable.
+subscribers is N + 1 messages (1 sent, N received); entries only polled (a crowd's frames and
+at-once events, ``sent`` false) are no messages at all, they are database reads. A session
+topic's subscribers at sending time are the simulated apps then in the room in the foreground
+(the app subscribes only there), and its DJ and moderator; a ``staff:`` topic's are the DJ and
+the moderator; a ``user:`` topic has one. (The log's own ``recipients`` column is the database's
+foreground count, refreshed every few seconds, which is what the budget uses; it lags, so it is
+not used for billing here.) Listener-minutes come from the schedule's presence intervals (what
+was offered); subscriber-minutes from the foreground apps of push rooms. An overloaded machine
+shows as latency, shed calls and errors, which the figures report beside them. Database CPU is
+the PostgreSQL processes' CPU time (Linux ``/proc``), where readable.
 """
 
 from __future__ import annotations
@@ -49,8 +51,8 @@ def listener_minutes(actions: list[plan.Action], duration_s: float) -> float:
 
 
 class _Presence:
-    """A room's subscriber count over the run (the app subscribes when it joins, unsubscribes when
-    it leaves), answered by bisection."""
+    """A room's subscribers over the run (foreground apps, and the DJ and moderator throughout),
+    answered by bisection."""
 
     def __init__(self, room: Room) -> None:
         changes = sorted(room.presence)
@@ -63,39 +65,58 @@ class _Presence:
     def peak(self) -> int:
         return max(self.counts)
 
+    def minutes(self, duration_s: float) -> float:
+        """Foreground listener-minutes (the DJ's team excluded)."""
+        edges = [0.0, *self.times, duration_s]
+        return (
+            sum(
+                (c - self.counts[0]) * max(0.0, min(b, duration_s) - a)
+                for a, b, c in zip(edges, edges[1:], self.counts, strict=False)
+            )
+            / 60
+        )
+
 
 def realtime(url: str, run: Run) -> dict[str, Any]:
-    """This run's broadcasts (its rooms' topics and its people's ``user:`` topics): per event and
-    topic, delivered (each to the topic's subscribers at sending time, + 1), bytes received, and
-    the busiest second."""
+    """This run's broadcasts (its rooms' and staff lanes' topics and its people's ``user:``
+    topics): per event and topic, delivered (each to the topic's subscribers at sending time, + 1),
+    bytes received, and the busiest second; and what its crowds only polled."""
     rooms = {room.topic: _Presence(room) for room in run.rooms}
+    staff = {f"staff:{room.session_id}": room.staff_present for room in run.rooms}
     people = [f"user:{p}" for room in run.rooms for p in (room.dj, room.moderator, *room.listeners) if p]
     with psycopg.connect(url) as conn:
         rows = conn.execute(
-            "select topic, event, extract(epoch from created_at - %s)::float8, octet_length(payload::text)"
-            " from private.realtime_log where created_at >= %s and topic = any(%s) order by created_at",
-            (run.started_at, run.started_at, [*rooms, *people]),
+            "select topic, event, extract(epoch from created_at - %s)::float8, octet_length(payload::text),"
+            " sent from private.realtime_log where created_at >= %s and topic = any(%s) order by created_at",
+            (run.started_at, run.started_at, [*rooms, *staff, *people]),
         ).fetchall()
     events: Counter[str] = Counter()
     emitted_by_topic: Counter[str] = Counter()
     delivered_by_topic: Counter[str] = Counter()
     delivered_by_event: Counter[str] = Counter()
     per_second: Counter[int] = Counter()
+    polled: Counter[str] = Counter()
+    personal = 0
     bytes_out = 0
-    for topic, event, at, octets in rows:
-        presence = rooms.get(topic)
-        receivers = presence.at(at) if presence else 1
+    for topic, event, at, octets, sent in rows:
         events[event] += 1
         emitted_by_topic[topic] += 1
-        delivered_by_topic[topic] += receivers + 1
+        if not sent:
+            polled[event] += 1
+            continue
+        presence = rooms.get(topic)
+        receivers = presence.at(at) if presence else staff.get(topic, 1)
+        personal += 2 if topic.startswith("user:") else 0
+        delivered_by_topic[topic.replace("staff:", "session:")] += receivers + 1
         delivered_by_event[event] += receivers + 1
         per_second[int(at)] += receivers + 1
         bytes_out += receivers * octets
     return {
         "emitted_by_event": dict(events), "delivered_by_event": dict(delivered_by_event),
-        "emitted_by_topic": dict(emitted_by_topic),
+        "polled_by_event": dict(polled), "emitted_by_topic": dict(emitted_by_topic),
         "delivered_by_topic": dict(delivered_by_topic), "delivered": sum(delivered_by_topic.values()),
-        "bytes_delivered": bytes_out, "peak_delivered_per_second": max(per_second.values(), default=0),
+        "personal_delivered": personal, "bytes_delivered": bytes_out,
+        "peak_delivered_per_second": max(per_second.values(), default=0),
         "peak_subscribers": sum(p.peak() for p in rooms.values()),
     }  # fmt: skip
 
@@ -111,14 +132,18 @@ def summarise(url: str, run: Run, actions: list[plan.Action]) -> dict[str, Any]:
     by_room: dict[int, list[plan.Action]] = {}
     for a in actions:
         by_room.setdefault(a.room, []).append(a)
-    minutes = 0.0
+    minutes = foreground = polls = 0.0
     for i, room in enumerate(run.rooms):
         topic = room.topic
         room_minutes = listener_minutes(by_room.get(i, []), run.workload.duration_s)
+        room_foreground = _Presence(room).minutes(run.workload.duration_s)
         minutes += room_minutes
+        foreground += room_foreground
+        polls += room.calls["poll"]
         rooms.append({
-            "listeners": room.size, "listener_minutes": round(room_minutes, 4), "calls": dict(room.calls),
-            "errors": dict(room.errors),
+            "listeners": room.size, "mode": room.mode, "listener_minutes": round(room_minutes, 4),
+            "foreground_minutes": round(room_foreground, 4), "calls": dict(room.calls),
+            "response_bytes": dict(room.response_bytes), "errors": dict(room.errors),
             "latency": percentiles(room.latencies), "emitted": rt["emitted_by_topic"].get(topic, 0),
             "delivered": rt["delivered_by_topic"].get(topic, 0),
         })  # fmt: skip
@@ -130,6 +155,7 @@ def summarise(url: str, run: Run, actions: list[plan.Action]) -> dict[str, Any]:
             "seed": run.workload.seed,
         },
         "listener_minutes": round(minutes, 4),
+        "foreground_minutes": round(foreground, 4),
         "calls": calls,
         "calls_by_kind": {k: len(v) for k, v in sorted(run.by_kind.items())},
         "latency": percentiles([x for v in run.by_kind.values() for x in v]),
@@ -148,6 +174,7 @@ def summarise(url: str, run: Run, actions: list[plan.Action]) -> dict[str, Any]:
             "delivered_messages": round(rt["delivered"] / per_minute, 3),
             "egress_bytes": round((rt["bytes_delivered"] + run.response_bytes) / per_minute, 1),
             "rpc_response_bytes": round(run.response_bytes / per_minute, 1),
+            "polls": round(polls / per_minute, 3),
             "db_cpu_seconds": None if cpu_seconds is None else round(cpu_seconds / per_minute, 5),
         },
         "peaks": {

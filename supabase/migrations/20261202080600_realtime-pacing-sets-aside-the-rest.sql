@@ -1,0 +1,1 @@
+../../sql/realtime/20261202080600_realtime-pacing-sets-aside-the-rest.sql

@@ -1,0 +1,1 @@
+../../sql/realtime/20261202080700_realtime-staff-lane-never-waits.sql
