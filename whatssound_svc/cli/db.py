@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from whatssound_svc import bootstrap as bootstrap_mod
-from whatssound_svc import migrations, paths
+from whatssound_svc import migrations, paths, schemadump
 from whatssound_svc.cli.options import AdminUrl, DbUrl
 from whatssound_svc.errors import WhatsSoundError
 from whatssound_svc.localpg import LocalCluster
@@ -185,3 +185,20 @@ def new(
     console.print(
         f"created {source.relative_to(paths.REPO_ROOT)} (linked from {link.relative_to(paths.REPO_ROOT)})"
     )
+
+
+@app.command()
+def dump(
+    db_url: DbUrl = None,
+    output: Annotated[
+        Path, typer.Option(envvar="WHATSSOUND_SCHEMA_DIR", help="Folder the artifacts are written to.")
+    ] = schemadump.SCHEMA_DIR,
+) -> None:
+    """Write the migrated schema's reviewed artifacts (sql/schema/: the settings' defaults) from a
+    freshly migrated database; a test fails when they are stale.
+
+    Example: make db-reset && whatssound db dump
+    """
+    with target(db_url, None) as where, psycopg.connect(where.url) as conn:
+        for path in schemadump.dump(conn, output):
+            console.print(f"wrote {path}")
