@@ -1,0 +1,1 @@
+../../sql/realtime/20261202080800_realtime-ticks-show-the-snapshots-top.sql
