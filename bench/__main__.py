@@ -15,11 +15,12 @@ import psycopg
 from bench import (
     auth,
     big_room,
+    liveness,
     media,
     push_fanout,
     queue,
+    reads,
     realtime,
-    realtime_cost,
     report,
     rooms,
     sms_hook,
@@ -33,8 +34,9 @@ SUITES: dict[str, ModuleType] = {"rooms": rooms, "queue": queue, "realtime": rea
 #: Suites that are not pgbench runs (a simulation, an in-process HTTP hook): run(cluster) writes
 #: their own section.
 SELF_RUN: dict[str, ModuleType] = {
-    "realtime-budget": realtime_cost,
     "big-room": big_room,
+    "liveness": liveness,
+    "reads": reads,
     "media": media,
     "push-fanout": push_fanout,
     "sms-hook": sms_hook,

@@ -86,16 +86,20 @@ def run_pgbench(
     clients: int = 10,
     threads: int = 2,
     user: str = "authenticator",
+    defines: dict[str, object] | None = None,
+    protocol: str = "prepared",
 ) -> Result:
-    """Offer ``script`` at ``rate`` per second for ``seconds`` from ``clients`` connections."""
+    """Offer ``script`` at ``rate`` per second for ``seconds`` from ``clients`` connections
+    (``defines``: pgbench variables, ``-D name=value``)."""
     with tempfile.TemporaryDirectory(prefix="pgbench-") as work:
         (Path(work) / "script.sql").write_text(script)
         env = {**os.environ, "PGPASSWORD": "postgres", "PGAPPNAME": f"bench:{name}"}
         completed = subprocess.run(
             [
                 cluster.binaries.tool("pgbench"), "-h", "127.0.0.1", "-p", str(cluster.port),
-                "-U", user, "-n", "-M", "prepared", "-c", str(clients), "-j", str(threads), "-R", str(rate),
-                "-T", str(seconds), "-f", "script.sql", "-l", "--log-prefix", "tx", dbname,
+                "-U", user, "-n", "-M", protocol, "-c", str(clients), "-j", str(threads), "-R", str(rate),
+                "-T", str(seconds), "-f", "script.sql", "-l", "--log-prefix", "tx",
+                *(arg for k, v in (defines or {}).items() for arg in ("-D", f"{k}={v}")), dbname,
             ],
             cwd=work, env=env, capture_output=True, text=True, check=False,
         )  # fmt: skip
