@@ -6,7 +6,7 @@ Each pull room gets a pgbench script: one PostgREST request (BEGIN; the prelude 
 member's claims; ``session_poll``; COMMIT), weighted by the room's share of the polls. Each pgbench
 client keeps, per room, the last sequence number it saw and polls from one entry before it, so a
 poll returns about one frame, as an app polling every poll_ms does. The members' ids are looked
-up from a table of this benchmark (one indexed read per request, outside the transaction).
+up from a table of this benchmark, inside the prelude (one indexed read, no extra round trip).
 Beside it runs the empty PostgREST transaction at a low fixed rate: the floor, measured under the
 same load."""
 
@@ -40,13 +40,15 @@ class CrowdLoad:
 
 
 def _script(index: int) -> str:
-    """One poll of room ``index`` by a random member, from one entry before the client's last seq."""
+    """One poll of room ``index`` by a random member, from one entry before the client's last seq.
+    The member's id is looked up inside the prelude's statement, so the request costs what
+    PostgREST's does (BEGIN, the prelude, the call, COMMIT) and no round trip more."""
+    member = f"(select p.user_id::text from bench.pollers as p where p.room = {index} and p.n = :n)"
     return (
         f"\\set n random(1, :members_{index})\n"
-        f"select user_id as uid_{index} from bench.pollers where room = {index} and n = :n \\gset\n"
         f"\\set after :seq_{index} - 1\n"
         "begin;\n"
-        f"{postgrest_prelude(f'(:uid_{index})::text', '/rpc/session_poll')}\n"
+        f"{postgrest_prelude(member, '/rpc/session_poll')}\n"
         f"select (public.session_poll(:sid_{index}::uuid, greatest((:after)::bigint, 0)) ->> 'last_seq')::bigint"
         f" as seq_{index} \\gset\n"
         "commit;\n"
@@ -62,8 +64,9 @@ def _load_members(conn: psycopg.Connection, crowds: list[CrowdLoad]) -> None:
             "insert into bench.pollers select %s, m.n, m.id from unnest(%s::uuid[]) with ordinality as m (id, n)",
             (index, crowd.members),
         )
-    conn.execute("grant usage on schema bench to authenticator")
-    conn.execute("grant select on bench.pollers to authenticator")
+    # Read while the prelude switches role: by authenticator, then authenticated.
+    conn.execute("grant usage on schema bench to authenticator, authenticated")
+    conn.execute("grant select on bench.pollers to authenticator, authenticated")
 
 
 @dataclass
