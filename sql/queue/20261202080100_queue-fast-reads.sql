@@ -6,7 +6,7 @@
  * hash-joined a sequential scan of the whole catalogue: 1.6 ms at 22,000 tracks, 3.35 ms at
  * 62,000 (issue 16). A LIMIT inside each LATERAL keeps them per-row index probes: the top 50 are
  * read from the rank index, then 50 track and 50 profile probes, at any catalogue size
- * (tests/queue/test_plans.py pins the plan at a size where the old one was chosen). now_playing
+ * (tests/db/test_read_plans.py pins the plan at a size where the old one was chosen). now_playing
  * is PL/pgSQL so its plan is kept (a SQL function is planned again on every call).
  */
 
