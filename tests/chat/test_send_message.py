@@ -206,9 +206,9 @@ def test_messages_to_a_missing_session_are_refused(room: Room) -> None:
 
 def test_what_is_broadcast_commits_synchronously_and_a_crowds_votes_do_not(fresh_db) -> None:  # type: ignore[no-untyped-def]
     """Realtime decodes realtime.messages from flushed WAL only, so a transaction that broadcasts
-    (a chat line: to a push room, or to a crowd's staff lane) commits synchronously; a vote in a
-    crowd only waits for the next frame and commits without waiting for the flush. Either way only
-    for that transaction."""
+    (a chat line or a request: to a push room, or to a crowd's staff lane) commits synchronously; a
+    vote in a crowd, or a request the busy staff lane batches, only waits for the next frame and
+    commits without waiting for the flush. Either way only for that transaction."""
     with fresh_db.connect("supabase_admin") as setup:
         setup.execute("set role postgres")
         room_api = Api(setup)
@@ -218,10 +218,18 @@ def test_what_is_broadcast_commits_synchronously_and_a_crowds_votes_do_not(fresh
         room_api(listener, "join_session", p_session_id=session["id"])
         item = room_api(listener, "request_track", p_session_id=session["id"], p_provider="spotify",
                         p_provider_track_id="sync-1", p_title="Song", p_artist="Artist", p_duration_ms=180_000)  # fmt: skip
+
+    def _request(track: str) -> dict[str, object]:
+        return {"p_session_id": session["id"], "p_provider": "spotify", "p_provider_track_id": track,
+                "p_title": "Song", "p_artist": "Artist", "p_duration_ms": 180_000}  # fmt: skip
+
     calls = [
         ("push", "send_message", {"p_session_id": session["id"], "p_body": "hi", "p_client_id": str(uuid.uuid4())}, "on"),
         ("pull", "send_message", {"p_session_id": session["id"], "p_body": "hi", "p_client_id": str(uuid.uuid4())}, "on"),
         ("pull", "cast_vote", {"p_item_id": item["item"]["id"], "p_value": 1}, "off"),
+        ("pull", "request_track", _request("sync-2"), "on"),  # the staff lane has it at once
+        ("pull, lane spent", "request_track", _request("sync-3"), "off"),  # the lane's next tick
+        ("push", "request_track", _request("sync-4"), "on"),
     ]  # fmt: skip
     with fresh_db.connect("authenticator") as conn:
         conn.execute("set synchronous_commit = on")  # the production default (tests run with it off)
@@ -229,9 +237,13 @@ def test_what_is_broadcast_commits_synchronously_and_a_crowds_votes_do_not(fresh
             with fresh_db.connect("supabase_admin") as admin:
                 admin.execute(
                     "update private.realtime_topics set delivery = %s where topic = %s",
-                    (mode, f"session:{session['id']}"),
+                    (mode.split(",")[0], f"session:{session['id']}"),
+                )
+                admin.execute(
+                    "update private.realtime_topics set tokens = %s where topic = %s",
+                    (0 if "spent" in mode else 10, f"staff:{session['id']}"),
                 )
             with conn.transaction():
-                rpc(conn, (dj if function == "cast_vote" else listener).identity(), function, args)
+                rpc(conn, (listener if function == "send_message" else dj).identity(), function, args)
                 assert conn.execute("show synchronous_commit").fetchone() == (expected,), (mode, function)
             assert conn.execute("show synchronous_commit").fetchone() == ("on",)

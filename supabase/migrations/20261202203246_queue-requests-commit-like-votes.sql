@@ -1,0 +1,1 @@
+../../sql/queue/20261202203246_queue-requests-commit-like-votes.sql
