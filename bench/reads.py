@@ -7,8 +7,10 @@ chat, its log of entries. Measured twice: at the small size (2,000 tracks in the
 queued requests, 20,000 chat lines, 5,000 log entries) and after growing it to the large size
 (400,000 tracks, 20,000 requests, 1,000,000 chat lines, 200,000 log entries): a read whose cost
 grows with them fails ("Grows" column). Each call is a PostgREST transaction offered at a fixed
-rate by pgbench (10 connections); "DB ms" is the call's mean execution time in
-pg_stat_statements (what the database spends, whatever else the machine does).
+rate by pgbench (10 connections), right after the empty transaction (the floor) measured the same
+way: each call is judged against the floor beside it, since a shared machine's p95 drifts from
+minute to minute. "DB ms" is the call's mean execution time in pg_stat_statements (what the
+database spends, whatever else the machine does).
 """
 
 from __future__ import annotations
@@ -207,11 +209,11 @@ def _measure(cluster: LocalCluster, seconds: int) -> dict[str, Any]:
     assert last is not None
     assert items is not None
     defines = {"last_seq": last[0], "items": items[0]}
-    out["floor"] = run_pgbench(cluster, "postgres", "floor", BASELINE, rate=RATE, seconds=seconds)
     out["write floor"] = run_pgbench(
         cluster, "postgres", "write floor", WRITE_FLOOR, rate=RATE, seconds=seconds
     )
     for name in _calls():
+        out[f"{name}:floor"] = run_pgbench(cluster, "postgres", "floor", BASELINE, rate=RATE, seconds=seconds)
         with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
             conn.execute("select pg_stat_statements_reset(), pg_stat_reset()")
         result = run_pgbench(
@@ -257,15 +259,15 @@ def _storm(cluster: LocalCluster, kind: str, arrivals: int = LISTENERS, seconds:
     return {"result": result, "cores": cores}
 
 
-def _row(name: str, small: tuple[Result, float | None], large: tuple[Result, float | None],
-         floor: Result, write_floor: Result) -> tuple[str, bool]:  # fmt: skip
-    (rs, ds), (rl, dl) = small, large
+def _row(name: str, small: dict[str, Any], large: dict[str, Any], write_floor: Result) -> tuple[str, bool]:
+    """The call's line: judged at the large size against the floor measured just before it."""
+    (rs, ds), (rl, dl), floor = small[name], large[name], large[f"{name}:floor"]
     bound = POLL_MS if name == "session_poll" else READ_MS
     grows = ds is not None and dl is not None and dl > 1.5 * ds + 0.05
     ok = (rl.achieved_rate >= 0.97 * RATE and rl.p95_ms <= 3 * floor.p95_ms and rl.failed == 0
           and (name not in READS or (dl is not None and dl <= bound and not grows)))  # fmt: skip
     cells = (f"| {name} | {rs.achieved_rate:,.0f} / {rl.achieved_rate:,.0f} | {rs.p95_ms} / {rl.p95_ms} "
-             f"| {rl.p95_ms / floor.p95_ms:.1f} "
+             f"| {floor.p95_ms} | {rl.p95_ms / floor.p95_ms:.1f} "
              f"| {f'{rl.p95_ms / write_floor.p95_ms:.1f}' if name in WRITES else ''} | {ds} / {dl} | {'**yes**' if grows else 'no'} "
              f"| {'yes' if ok else '**no**'} |")  # fmt: skip
     return cells, ok
@@ -284,24 +286,25 @@ def run(cluster: LocalCluster) -> None:
     storms = {} if quick else {kind: _storm(cluster, kind) for kind in ("join", "reconnect")}
     with psycopg.connect(cluster.url()) as conn:
         version = str(conn.execute("show server_version").fetchone()[0])  # type: ignore[index]
-    floor = large["floor"]
+    floors = [m[f"{n}:floor"].p95_ms for m in (small, large) for n in _calls()]
     lines = [
         f"## {TITLE}", "",
         f"Measured {report.machine(version)}; {seconds} s per call at {RATE:,}/s offered. A pull room of {LISTENERS:,} "
         f"present listeners; small: {SMALL.tracks:,} tracks, {SMALL.requests:,} requests, {SMALL.chat:,} chat lines, "
         f"{SMALL.log:,} log entries; large: {LARGE.tracks:,}, {LARGE.requests:,}, {LARGE.chat:,}, {LARGE.log:,}. "
-        f"Floor (the empty PostgREST transaction): p95 {small['floor'].p95_ms} / {floor.p95_ms} ms; write floor "
+        f"Floor (the empty PostgREST transaction, measured before each call): p95 {min(floors)}-{max(floors)} ms; write floor "
         f"(the same, inserting one row, committed synchronously): p95 {small['write floor'].p95_ms} / "
         f"{large['write floor'].p95_ms} ms.", "",
-        f"Goal: at least {RATE:,}/s at p95 within 3x the floor's; reads at most {READ_MS} ms of database time "
+        f"Goal: at least {RATE:,}/s at p95 within 3x the floor's (the floor measured just before the call, at the "
+        f"large size); reads at most {READ_MS} ms of database time "
         f"(the poll {POLL_MS} ms), not growing with the data.", "",
-        "| Call | Achieved/s small / large | p95 ms small / large | p95 ÷ floor | ÷ write floor | DB ms small / large "
-        "| Grows | Meets |",
-        "|---|---:|---:|---:|---:|---:|---|---|",
+        "| Call | Achieved/s small / large | p95 ms small / large | floor p95 ms | p95 ÷ floor | ÷ write floor "
+        "| DB ms small / large | Grows | Meets |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]  # fmt: skip
     verdicts = []
     for name in _calls():
-        line, ok = _row(name, small[name], large[name], floor, large["write floor"])
+        line, ok = _row(name, small, large, large["write floor"])
         lines.append(line)
         verdicts.append(ok)
     lines += ["", "Storms (10,000 arrivals in 60 s, at the large size):", ""]
