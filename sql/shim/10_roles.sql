@@ -80,5 +80,15 @@ begin
   else
     grant anon, authenticated, service_role to postgres;
   end if;
+  -- Hosted supautils lets postgres (its privileged_role) set the authenticator role's pgrst.*
+  -- settings (reserved_roles "authenticator*", privileged_role_allowed_configs "pgrst.*"), e.g.
+  -- PostgREST's db-pre-request. Locally the same right: on 16+ the admin option alone (no
+  -- membership: neither inherit nor set); on 15 postgres's CREATEROLE already allows it. The
+  -- migration test refuses anything else a migration could do with it (supautils would).
+  if current_setting('server_version_num')::int >= 160000 then
+    execute 'grant authenticator to postgres with admin true, inherit false, set false';
+  end if;
+  -- A placeholder setting (no pgrst module is loaded here) needs the right to set it (PG 15+).
+  grant set on parameter "pgrst.db_pre_request" to postgres;
 end
 $admin_option$;

@@ -189,6 +189,34 @@ def test_migrations_create_nothing_in_supabase_owned_schemas(
         assert "supabase_shim" not in body, "the local shim must never be referenced"
 
 
+#: Hosted supautils (supabase/postgres ansible/files/postgresql_config/supautils.conf.j2): roles
+#: user SQL may not alter, and the settings postgres may still set on them (reserved_roles marked
+#: "*", privileged_role_allowed_configs). The local shim cannot run supautils, so this is checked here.
+_RESERVED_ROLES = ("supabase_admin", "supabase_auth_admin", "supabase_storage_admin", "supabase_read_only_user",
+                   "supabase_replication_admin", "dashboard_user", "pgbouncer", "service_role", "authenticator",
+                   "authenticated", "anon")  # fmt: skip
+_ALLOWED_ROLE_SETTING = re.compile(
+    r'^"?(pgrst\.[a-z_]+|safeupdate\.enabled|session_replication_role|log_min_messages|pgaudit\.[a-z_]+)"?$'
+)
+_ALTER_ROLE = re.compile(r"\balter\s+role\s+\"?(\w+)\"?\s+(.*)", re.IGNORECASE | re.DOTALL)
+_GRANT_ROLE = re.compile(r"\bgrant\s+([\w\s,\"]+?)\s+to\s+", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("migration", REPO_MIGRATIONS, ids=lambda m: m.filename)
+def test_migrations_touch_reserved_roles_only_as_supautils_allows(migration: migrations.Migration) -> None:
+    for statement in migration.statements:
+        body = re.sub(r"--[^\n]*|/\*.*?\*/", "", statement, flags=re.DOTALL).strip()
+        if (alter := _ALTER_ROLE.match(body)) and alter.group(1).lower() in _RESERVED_ROLES:
+            setting = re.match(r"set\s+(\S+)\s*(=|to)", alter.group(2), re.IGNORECASE)
+            assert setting, f"alters a reserved role: {body[:100]}"
+            assert _ALLOWED_ROLE_SETTING.match(setting.group(1).lower()), (
+                f"a setting supautils refuses: {body[:100]}"
+            )
+        if (grant := _GRANT_ROLE.match(body)) and " on " not in body.lower():
+            granted = {r.strip(' "').lower() for r in grant.group(1).split(",")}
+            assert not granted & set(_RESERVED_ROLES), f"grants a reserved role: {body[:100]}"
+
+
 def test_repository_migrations_apply_once_and_leave_nothing_pending(fresh_db) -> None:  # type: ignore[no-untyped-def]
     with fresh_db.connect("postgres") as conn:
         applied = migrations.applied_migrations(conn)
