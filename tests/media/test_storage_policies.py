@@ -15,8 +15,9 @@ from tests.support.rooms import LiveRoom
 
 
 def upload(db: psycopg.Connection, who: AuthUser | None, bucket: str, name: str) -> None:
-    """What Storage does for an upload by ``who``: insert the object row as them."""
-    with as_user(db, who) as conn:
+    """What Storage does for an upload by ``who``: insert the object row as them (Storage runs no
+    PostgREST pre-request hook)."""
+    with as_user(db, who, pre_request=False) as conn:
         conn.execute(
             "insert into storage.objects (bucket_id, name, owner_id, metadata) values (%s, %s, %s, '{}')",
             (bucket, name, str(who.id) if who else None),
@@ -25,7 +26,7 @@ def upload(db: psycopg.Connection, who: AuthUser | None, bucket: str, name: str)
 
 def can_read(db: psycopg.Connection, who: AuthUser | None, bucket: str, name: str) -> bool:
     """Whether ``who`` may read (and so get a signed URL for) the object."""
-    with as_user(db, who) as conn:
+    with as_user(db, who, pre_request=False) as conn:
         return conn.execute(
             "select count(*) from storage.objects where bucket_id = %s and name = %s", (bucket, name)
         ).fetchone() == (1,)

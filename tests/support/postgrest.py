@@ -3,8 +3,11 @@
 PostgREST (``src/PostgREST/Query/PreQuery.hs``) runs each request as one transaction: it sets,
 transaction-locally, the ``search_path`` (exposed schema + extra search path), the impersonated
 role's own ``ALTER ROLE ... SET`` values, ``role`` and ``request.jwt.claims``, plus
-``request.method``/``request.path``/``request.headers``; then runs the query, READ ONLY when the
-called function is STABLE or IMMUTABLE, and commits (any error rolls back).
+``request.method``/``request.path``/``request.headers``; then calls the pre-request function
+configured as ``pgrst.db_pre_request`` on the ``authenticator`` role, if any (``select <fn>()``:
+``src/PostgREST/Query.hs`` ``runPreReq``; docs ``references/transactions.rst`` "Pre-Request"); then
+runs the query, READ ONLY when the called function is STABLE or IMMUTABLE, and commits (any error
+rolls back).
 
 :func:`request` reproduces that. On a connection already inside a transaction (the rollback
 ``db`` fixture) the request runs in a savepoint, so its effects stay visible to the rest of the
@@ -93,7 +96,7 @@ def _role_settings(conn: psycopg.Connection, role: str) -> list[tuple[str, str]]
     return [tuple(row[0].split("=", 1)) for row in rows]  # type: ignore[misc]
 
 
-def _impersonate(conn: psycopg.Connection, who: Identity, method: str, path: str) -> None:
+def _impersonate(conn: psycopg.Connection, who: Identity, method: str, path: str, pre_request: bool) -> None:
     settings: list[tuple[str, str]] = [("search_path", SEARCH_PATH)]
     settings += _role_settings(conn, who.role)
     settings += [
@@ -109,6 +112,9 @@ def _impersonate(conn: psycopg.Connection, who: Identity, method: str, path: str
         )
     )
     conn.execute(query)
+    hook = dict(_role_settings(conn, "authenticator")).get("pgrst.db_pre_request") if pre_request else None
+    if hook:
+        conn.execute(sql.SQL("select {}()").format(sql.Identifier(*hook.split("."))))
 
 
 class HasIdentity(Protocol):
@@ -118,14 +124,20 @@ class HasIdentity(Protocol):
 
 
 def as_user(
-    conn: psycopg.Connection, user: HasIdentity | None = None, **claim_overrides: Any
+    conn: psycopg.Connection,
+    user: HasIdentity | None = None,
+    *,
+    pre_request: bool = True,
+    **claim_overrides: Any,
 ) -> contextlib.AbstractContextManager[psycopg.Connection]:
     """One PostgREST request as ``user`` (its GoTrue claims, overridable), or as anon if None.
 
     ``with as_user(db, alice): db.execute(...)`` is what supabase-js does with alice's session.
+    ``pre_request=False`` is the same transaction without PostgREST's pre-request hook: what the
+    Storage server runs for a request (it sets the role and claims, but has no such hook).
     """
     who = Identity.anon() if user is None else user.identity(**claim_overrides)
-    return request(conn, who)
+    return request(conn, who, pre_request=pre_request)
 
 
 @contextlib.contextmanager
@@ -136,6 +148,7 @@ def request(
     read_only: bool = False,
     method: str = "POST",
     path: str = "/rpc",
+    pre_request: bool = True,
 ) -> Iterator[psycopg.Connection]:
     """One request's transaction acting as ``who`` (see the module docstring)."""
     nested = conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE or not conn.autocommit
@@ -147,7 +160,7 @@ def request(
         try:
             if read_only:
                 conn.execute("set local transaction_read_only = on")
-            _impersonate(conn, who, method, path)
+            _impersonate(conn, who, method, path, pre_request)
             yield conn
         except BaseException:
             conn.execute(sql.SQL("rollback to savepoint {}").format(sql.Identifier(savepoint)))
@@ -162,7 +175,7 @@ def request(
     with conn.transaction():
         if read_only:
             conn.execute("set transaction read only")  # first statement of the transaction
-        _impersonate(conn, who, method, path)
+        _impersonate(conn, who, method, path, pre_request)
         yield conn
 
 

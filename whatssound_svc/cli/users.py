@@ -65,8 +65,9 @@ def ban(
     db_url: DbUrl = None,
 ) -> None:
     """Ban a user from the whole platform: Supabase Auth refuses their sign-ins and token refreshes
-    (banned_until), every RPC refuses them at once (hidden.require_user), and they leave the rooms
-    they are in. Reversible with `users unban`.
+    (banned_until), every API request refuses them at once whatever their token (PostgREST's
+    pre-request hook; Storage and Realtime by policy), their live and scheduled sessions end, and
+    they leave the rooms they are in. Reversible with `users unban`.
 
     Example: whatssound users ban 3f6c1a2e-... --reason "spam accounts network"
     """
@@ -76,7 +77,8 @@ def ban(
         typer.echo(f"no user {user_id}", err=True)
         raise typer.Exit(3)
     typer.echo(
-        f"banned {user_id}: signed out within the access token's lifetime (≤ 1 h), refused by every RPC now"
+        f"banned {user_id}: every API request, upload and channel join refused now; sign-ins and refreshes"
+        " refused by Auth; their sessions ended"
     )
 
 

@@ -1,0 +1,1 @@
+../../sql/moderation/20261202203832_moderation-suspension-everywhere.sql
