@@ -4,7 +4,7 @@ fixed rate (open loop) by pgbench over a pool of connections, next to an empty b
 Statements are prepared once per connection (`-M prepared`), as PostgREST prepares its queries.
 Each transaction is what PostgREST sends for one request: BEGIN; one statement of
 ``set_config`` calls (search_path, the role's statement_timeout, role, request.jwt.claims,
-request.method/path); the RPC (its result serialised to JSON); COMMIT. pgbench logs every
+request.method/path); the pre-request hook; the RPC (its result serialised to JSON); COMMIT. pgbench logs every
 transaction's latency measured from its *scheduled* start, so queueing behind a slow
 transaction counts, as it would for a phone waiting on the API.
 """
@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from whatssound_svc.localpg import LocalCluster
+from whatssound_svc.simulate.caller import PRE_REQUEST
 
 #: Users in benchmark data have predictable ids: this prefix + the user number, 12 digits.
 UID_PREFIX = "00000000-0000-4000-8000-"
@@ -45,7 +46,7 @@ def postgrest_prelude(sub_sql: str, path: str) -> str:
 
 def transaction(variables: str, sub_sql: str, path: str, call: str) -> str:
     """A pgbench script for one PostgREST request."""
-    return f"{variables}\nbegin;\n{postgrest_prelude(sub_sql, path)}\n{call}\ncommit;\n"
+    return f"{variables}\nbegin;\n{postgrest_prelude(sub_sql, path)}\n{PRE_REQUEST};\n{call}\ncommit;\n"
 
 
 BASELINE = transaction(r"\set u random(1, 10000)", uid_sql("u"), "/rpc/noop", "select 1;")

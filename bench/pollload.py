@@ -28,6 +28,7 @@ import psycopg
 from bench.harness import BASELINE, postgrest_prelude
 from whatssound_svc.localpg import LocalCluster
 from whatssound_svc.simulate import engine
+from whatssound_svc.simulate.caller import PRE_REQUEST
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,13 @@ class CrowdLoad:
 def _script(index: int) -> str:
     """One poll of room ``index`` by a random member, from one entry before the client's last seq.
     The member's id is looked up inside the prelude's statement, so the request costs what
-    PostgREST's does (BEGIN, the prelude, the call, COMMIT) and no round trip more."""
+    PostgREST's does (BEGIN, the prelude, the pre-request hook, the call, COMMIT) and no round trip more."""
     member = f"(select p.user_id::text from bench.pollers as p where p.room = {index} and p.n = :n)"
     return (
         f"\\set n random(1, :members_{index})\n"
         f"\\set after :seq_{index} - 1\n"
         "begin;\n"
-        f"{postgrest_prelude(member, '/rpc/session_poll')}\n"
+        f"{postgrest_prelude(member, '/rpc/session_poll')}\n{PRE_REQUEST};\n"
         f"select (public.session_poll(:sid_{index}::uuid, greatest((:after)::bigint, 0)) ->> 'last_seq')::bigint"
         f" as seq_{index} \\gset\n"
         "commit;\n"

@@ -23,6 +23,9 @@ PRELUDE = (
     " set_config('request.jwt.claims', %s, true), set_config('request.method', 'POST', true),"
     " set_config('request.path', %s, true)"
 )
+#: PostgREST's pre-request hook (pgrst.db_pre_request on the authenticator role: it refuses a
+#: suspended account), run after the settings and before the request's query.
+PRE_REQUEST = "select hidden.check_request()"
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ async def rpc(pool: AsyncConnectionPool, user_id: uuid.UUID, function: str, *, s
     try:
         async with pool.connection() as conn, conn.transaction():
             await conn.execute(PRELUDE, (claims(user_id), f"/rpc/{function}"))
+            await conn.execute(PRE_REQUEST)
             row = await (await conn.execute(call, values)).fetchone()
     except psycopg.Error as exc:
         return Answer(None, exc.sqlstate or type(exc).__name__, time.perf_counter() - started, 0)
