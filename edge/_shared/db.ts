@@ -2,7 +2,8 @@
  * Postgres, spoken directly (as the issue asks: one transaction per step, acting as the caller).
  *
  * `asCaller` runs a transaction the way PostgREST runs a request: `role` authenticated and
- * `request.jwt.claims` set transaction-locally, so RLS and every `auth.uid()` check apply.
+ * `request.jwt.claims` set transaction-locally, so RLS and every `auth.uid()` check apply, then
+ * PostgREST's pre-request hook (`hidden.check_request`: a suspended account is refused).
  * `asService` does the same as service_role for the few service-only helpers. Errors raised
  * by the database keep their SQLSTATE, message, details and hint; the HTTP status follows
  * PostgREST's table, so the app sees what it would see from an RPC.
@@ -81,6 +82,9 @@ async function inTransaction<T>(
       await tx`select set_config('role', ${role}, true), set_config('request.jwt.claims', ${
         JSON.stringify(claims)
       }, true)`;
+      // PostgREST's pre-request hook (pgrst.db_pre_request): this path bypasses PostgREST, so it
+      // runs the hook itself; a suspended caller is refused here as on every API request.
+      await tx`select hidden.check_request()`;
       return await work(tx);
     }) as T;
   } catch (error) {
