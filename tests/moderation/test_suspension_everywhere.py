@@ -118,10 +118,9 @@ def test_the_reproduced_writes_are_refused_and_lifting_restores_them(
         "a profile update": lambda: _direct(db, troll, profile),
         "a follow": lambda: room.api(troll, "follow", p_user_id=str(room.dj.id)),
     }
-    for what, attempt in attempts.items():
+    for attempt in attempts.values():
         with raises_code("SUSPD"):
             attempt()
-        assert what  # each attempt refused
     assert db.execute("select private.platform_unban(%s)", (troll.id,)).fetchone() == (True,)
     room.api(troll, "join_session", p_session_id=room.id)
     assert room.say(troll, "back")["body"] == "back"
@@ -160,7 +159,7 @@ def test_every_storage_and_realtime_write_path_has_the_suspension_policy(db: psy
 
 
 def test_a_suspended_djs_sessions_end(db: psycopg.Connection, room: LiveRoom) -> None:
-    listener = room.member()
+    room.member()  # the room empties with the DJ
     later = make_session(room.api, room.dj, live=False, p_title="Next week")
     _ban(db, room.dj)
     statuses = db.execute(
@@ -170,7 +169,6 @@ def test_a_suspended_djs_sessions_end(db: psycopg.Connection, room: LiveRoom) ->
     assert db.execute(
         "select count(*) from public.session_members where session_id = %s and left_at is null", (room.id,)
     ).fetchone() == (0,)
-    assert listener  # the room emptied with the DJ
 
 
 def test_an_active_user_is_not_refused(db: psycopg.Connection, room: LiveRoom) -> None:
