@@ -84,6 +84,7 @@ def make_app(
 ) -> procrastinate.App:
     """The app, with every task of the service (not opened). Workers beat every ``heartbeat_s``; a
     worker silent for ``stalled_after_s`` is dead and its jobs run again."""
+    from whatssound_svc.catalogue import tasks as catalogue_tasks  # noqa: PLC0415
     from whatssound_svc.jobs import maintenance  # noqa: PLC0415 (tasks import this module)
     from whatssound_svc.media import tasks as media_tasks  # noqa: PLC0415
     from whatssound_svc.push import tasks as push_tasks  # noqa: PLC0415
@@ -102,6 +103,7 @@ def make_app(
     app.add_tasks_from(maintenance.blueprint(), namespace="jobs")
     app.add_tasks_from(push_tasks.blueprint(), namespace="push")
     app.add_tasks_from(media_tasks.blueprint(), namespace="media")
+    app.add_tasks_from(catalogue_tasks.blueprint(), namespace="catalogue")
     return app
 
 

@@ -1,0 +1,1 @@
+../../sql/queue/20261203124756_queue-catalogue-verified-by-provider.sql

@@ -1,0 +1,31 @@
+"""The catalogue job: every minute, verify requested tracks with their providers."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import procrastinate
+
+from whatssound_svc.catalogue import verify
+from whatssound_svc.catalogue.settings import get_catalogue_settings
+
+
+def blueprint() -> procrastinate.Blueprint:
+    """The catalogue task, on a blueprint of its own per app (procrastinate binds a blueprint to one app)."""
+    bp = procrastinate.Blueprint()
+
+    @bp.periodic(cron="* * * * *", periodic_id="verify")
+    @bp.task(name="verify", pass_context=True, queue="catalogue", queueing_lock="catalogue:verify")
+    async def verify_tracks(context: procrastinate.JobContext, timestamp: int) -> dict[str, int]:
+        """Every minute: ask the providers about requested ids that are due (none without credentials)."""
+        settings = get_catalogue_settings()
+        sources = verify.providers(settings)
+        pool: Any = context.app.connector.pool  # type: ignore[attr-defined]
+        try:
+            return dataclasses.asdict(await verify.verify_due(pool, sources, settings))
+        finally:
+            for source in sources:
+                await source.aclose()
+
+    return bp
