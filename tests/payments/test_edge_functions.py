@@ -178,6 +178,28 @@ def test_the_database_rules_reach_the_app_with_their_codes(stack: Stack) -> None
     assert (response.status_code, response.json()["code"]) == (400, "DJACC")
 
 
+def test_a_suspended_account_is_refused_by_every_function_with_its_token_still_valid(stack: Stack) -> None:
+    room = stack.payable_room()
+    fan, dj = room.member(), make_dj(stack.conn)
+    for user in (fan, dj):
+        assert stack.conn.execute(
+            "select private.platform_ban(%s, 'test: fraud')", (user.id,)
+        ).fetchone() == (True,)
+    seen = len(stack.stripe.requests)
+    tip = stack.tip(fan, room)
+    onboarding = stack.edge.call("connect-onboarding", {}, stack.token(dj))
+    assert [(r.json()["code"], r.json()["message"]) for r in (tip, onboarding)] == [
+        ("SUSPD", "This account is suspended.")
+    ] * 2
+    assert len(stack.stripe.requests) == seen, "nothing reached Stripe"
+    assert stack.conn.execute(
+        "select count(*) from public.tips where tipper_id = %s", (fan.id,)
+    ).fetchone() == (0,)
+    assert stack.conn.execute(
+        "select count(*) from public.payout_accounts where dj_id = %s", (dj.id,)
+    ).fetchone() == (0,)
+
+
 @pytest.mark.parametrize(
     ("token", "why"),
     [
