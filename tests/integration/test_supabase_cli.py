@@ -148,3 +148,36 @@ def test_the_repository_migrations_apply_with_the_cli(pg_server, tmp_path: Path)
             assert migrations.edited_migrations(local, applied) == []
     finally:
         pg_server.drop_database(name)
+
+
+def _load_config(project: Path) -> str:
+    """What the pinned CLI prints while loading and validating the project's config.toml.
+
+    `supabase db start` loads and validates the config first, then needs Docker; an unreachable
+    DOCKER_HOST makes it stop right there, so nothing is started even where Docker runs."""
+    _require_cli()
+    env = {**os.environ, "SUPABASE_TELEMETRY_DISABLED": "1", "DO_NOT_TRACK": "1",
+           "DOCKER_HOST": "unix:///nonexistent/docker.sock"}  # fmt: skip
+    result = subprocess.run(
+        [str(SUPABASE), "db", "start"], cwd=project, env=env, capture_output=True, text=True, timeout=120,
+        check=False,
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert "docker" in output.lower(), f"the CLI stopped before Docker, so the config did not load: {output}"
+    return output
+
+
+def test_the_cli_keeps_every_sign_in_method_of_our_config(project: Path) -> None:
+    output = _load_config(project)
+    assert [line for line in output.splitlines() if "WARN" in line] == [], output
+
+
+def test_the_config_check_sees_a_disabled_phone_login(project: Path) -> None:
+    # The check above is sensitive: without an SMS provider the CLI turns phone sign-in off.
+    config = project / "supabase" / "config.toml"
+    text = config.read_text(encoding="utf-8")
+    block = text[text.index("[auth.sms.twilio]") :]
+    config.write_text(
+        text.replace(block, block.replace("enabled = true", "enabled = false", 1)), encoding="utf-8"
+    )
+    assert "WARN: no SMS provider is enabled. Disabling phone login" in _load_config(project)
