@@ -38,3 +38,10 @@ class MigrationEdited(MigrationError):
 
 class ShimRefused(WhatsSoundError):
     """The local Supabase shim refuses to touch this database (it looks like a real Supabase)."""
+
+
+class MalformedWebhook(WhatsSoundError):
+    """The webhook delivery is not a well-formed event of its provider; nothing is stored."""
+
+    code = "WHBAD"
+    http_status = 400
