@@ -7,8 +7,8 @@
  * bootstrap and on the service's schedule), and a DEFAULT partition catches anything outside
  * them: locally a row is never lost, where Supabase would drop it with a warning.
  *
- * Divergence: locally the table is owned by postgres, because vanilla PostgreSQL only lets an
- * owner create policies on it (Supabase's supautils grants postgres that right instead).
+ * Owned by supabase_realtime_admin as on Supabase; postgres may manage its policies, as hosted
+ * supautils allows, and nothing else (95_supautils.sql).
  */
 create schema if not exists realtime authorization supabase_admin;
 grant usage on schema realtime to anon, authenticated, service_role;
@@ -34,10 +34,10 @@ create index if not exists messages_inserted_at_topic_index
   where extension = 'broadcast' and private is true;
 create table if not exists realtime.messages_default
   partition of realtime.messages default;
-alter table realtime.messages owner to postgres;
+alter table realtime.messages owner to supabase_realtime_admin;
 alter table realtime.messages_default owner to supabase_realtime_admin;
 alter table realtime.messages enable row level security;
-grant select, insert, update on realtime.messages to anon, authenticated, service_role;
+grant select, insert, update on realtime.messages to postgres, anon, authenticated, service_role;
 grant all on realtime.messages to dashboard_user, supabase_realtime_admin;
 comment on table realtime.messages is
   'Realtime: Broadcast from Database outbox, read by the Realtime server through logical replication.';

@@ -4,8 +4,8 @@
  * Direct DELETEs are refused unless the transaction sets storage.allow_delete_query (the
  * Storage API does), so objects are never orphaned from their files.
  *
- * Divergence: locally buckets and objects are owned by postgres so migrations can create
- * policies on them (Supabase's supautils grants that right to postgres instead of ownership).
+ * Owned by supabase_storage_admin as on Supabase; postgres may manage their policies and add
+ * triggers, as hosted supautils allows, and nothing else (95_supautils.sql).
  */
 create schema if not exists storage authorization supabase_admin;
 grant usage on schema storage to postgres, anon, authenticated, service_role;
@@ -149,8 +149,8 @@ create trigger enforce_bucket_name_length_trigger before insert or update of nam
 
 alter table storage.buckets enable row level security;
 alter table storage.objects enable row level security;
-alter table storage.buckets owner to postgres;
-alter table storage.objects owner to postgres;
+alter table storage.buckets owner to supabase_storage_admin;
+alter table storage.objects owner to supabase_storage_admin;
 alter function storage.foldername(text) owner to supabase_storage_admin;
 alter function storage.filename(text) owner to supabase_storage_admin;
 alter function storage.extension(text) owner to supabase_storage_admin;
@@ -159,3 +159,4 @@ alter function storage.update_updated_at_column() owner to supabase_storage_admi
 alter function storage.enforce_bucket_name_length() owner to supabase_storage_admin;
 grant all on storage.buckets, storage.objects to anon, authenticated, service_role;
 grant all on storage.buckets, storage.objects to supabase_storage_admin;
+grant all on storage.buckets, storage.objects to postgres with grant option;
