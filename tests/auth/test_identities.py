@@ -60,7 +60,7 @@ def test_linking_apple_to_a_phone_account_keeps_one_profile(db: psycopg.Connecti
 def test_a_guest_who_signs_in_with_a_phone_keeps_everything(db: psycopg.Connection, api: Api) -> None:
     guest = create_user(db, "anonymous")
     dj = make_dj(db)
-    api(guest, "follow", p_user_id=dj.id)
+    api(guest, "block_user", p_user_id=dj.id)  # something a guest may do (guests follow nobody)
     with as_role(
         db, "supabase_auth_admin"
     ):  # updateUser({ phone }) then verifyOtp: the same user, no longer anonymous
@@ -69,6 +69,6 @@ def test_a_guest_who_signs_in_with_a_phone_keeps_everything(db: psycopg.Connecti
             (guest.id,),
         )
     assert db.execute("select hidden.is_anonymous(%s)", (guest.id,)).fetchone() == (False,)
-    assert db.execute(
-        "select count(*) from public.follows where follower_id = %s", (guest.id,)
-    ).fetchone() == (1,)
+    assert db.execute("select count(*) from public.blocks where blocker_id = %s", (guest.id,)).fetchone() == (
+        1,
+    )

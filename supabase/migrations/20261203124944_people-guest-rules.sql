@@ -1,0 +1,1 @@
+../../sql/people/20261203124944_people-guest-rules.sql
