@@ -1,0 +1,1 @@
+../../sql/push/20261203131018_push-bucket-update-names-its-row.sql
