@@ -98,3 +98,32 @@ def test_a_running_service_completes_account_deletions(fresh_db) -> None:  # typ
                 ).fetchone() == (True,)
             time.sleep(0.1)
     assert gone, "the auth.users row is removed by the service"
+
+
+def test_pg_cron_run_history_is_pruned_to_a_day(db) -> None:  # type: ignore[no-untyped-def]
+    # pg_cron is not installed here: its table, as pg_cron 1.6 defines it, in a schema of its own.
+    db.execute("create schema cron_history_test")
+    db.execute(
+        "create table cron_history_test.job_run_details (jobid bigint, runid bigint primary key, job_pid integer,"
+        " database text, username text, command text, status text, return_message text,"
+        " start_time timestamptz, end_time timestamptz)"
+    )
+    db.execute(
+        "insert into cron_history_test.job_run_details (jobid, runid, command, status, start_time, end_time)"
+        " select 1, n, 'select private.realtime_flush()', 'succeeded', now() - make_interval(secs => n),"
+        " now() - make_interval(secs => n) from generate_series(1, 90000, 3) as n"  # 30,000 runs over 25 h
+    )
+    db.execute("update private.settings set value = '7000' where key = 'cron_history_batch'")
+    old = db.execute(
+        "select count(*) from cron_history_test.job_run_details where end_time < now() - interval '1 day'"
+    ).fetchone()
+    assert db.execute("select private.prune_cron_history_in('cron_history_test')").fetchone() == old
+    kept = db.execute(
+        "select count(*), min(end_time) > now() - interval '1 day' from cron_history_test.job_run_details"
+    )
+    assert kept.fetchone() == (30000 - old[0], True)  # type: ignore[index]
+    assert db.execute("select private.prune_cron_history()").fetchone() == (0,)  # no pg_cron: nothing to do
+    assert (
+        db.execute("select every from private.schedule where name = 'prune_cron_history'").fetchone()
+        is not None
+    )

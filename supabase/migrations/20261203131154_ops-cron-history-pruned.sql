@@ -1,0 +1,1 @@
+../../sql/ops/20261203131154_ops-cron-history-pruned.sql
