@@ -70,6 +70,12 @@ DATABASE_SERIES: list[tuple[str, str, list[str], str]] = [
         " where created_at > now() - interval '1 minute' group by 1",
     ),
     (
+        "whatssound_realtime_undelivered_last_minute",
+        "Broadcasts logged as sent in the last minute that never reached realtime.messages (lost), by event.",
+        ["event"],
+        "select event, events from private.realtime_undelivered",
+    ),
+    (
         "whatssound_media_items",
         "Audio assets per status and original backups per state.",
         ["kind", "state"],

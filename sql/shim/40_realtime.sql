@@ -2,10 +2,13 @@
  * Schema `realtime`: the Broadcast-from-Database surface of Supabase Realtime.
  *
  * realtime.messages is partitioned by day on inserted_at as on Supabase, where the Realtime
- * server creates the daily partitions (yesterday .. today+3) and drops those older than 72 h.
- * No Realtime server runs locally, so supabase_shim.realtime_maintain() does that job (at
- * bootstrap and on the service's schedule), and a DEFAULT partition catches anything outside
- * them: locally a row is never lost, where Supabase would drop it with a warning.
+ * server creates the daily partitions (yesterday .. today+3) and drops those older than 72 h,
+ * and there is no DEFAULT partition: a row outside them is lost with a WARNING inside
+ * realtime.send. No Realtime server runs locally, so supabase_shim.realtime_maintain() does its
+ * job at bootstrap (every `make dev`, every test database), creating partitions a week ahead
+ * rather than three days (a local stack may run for days between starts); beyond them a
+ * broadcast is lost exactly as on Supabase, and /metrics counts it
+ * (whatssound_realtime_undelivered, docs/runbook.md).
  *
  * Owned by supabase_realtime_admin as on Supabase; postgres may manage its policies, as hosted
  * supautils allows, and nothing else (95_supautils.sql).
@@ -32,10 +35,9 @@ create table if not exists realtime.messages (
 create index if not exists messages_inserted_at_topic_index
   on realtime.messages (inserted_at desc, topic)
   where extension = 'broadcast' and private is true;
-create table if not exists realtime.messages_default
-  partition of realtime.messages default;
+-- Earlier shims kept a DEFAULT partition, which hid what Supabase loses.
+drop table if exists realtime.messages_default;
 alter table realtime.messages owner to supabase_realtime_admin;
-alter table realtime.messages_default owner to supabase_realtime_admin;
 alter table realtime.messages enable row level security;
 grant select, insert, update on realtime.messages to postgres, anon, authenticated, service_role;
 grant all on realtime.messages to dashboard_user, supabase_realtime_admin;

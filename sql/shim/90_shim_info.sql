@@ -13,9 +13,9 @@ create table if not exists supabase_shim.info (
 comment on table supabase_shim.info is 'Which version (hash of sql/shim/*.sql) of the local shim this database has.';
 
 /*
- * What the Realtime server does to realtime.messages: keep daily partitions from yesterday to
- * today+3 and drop the ones older than 72 h; here also prune the DEFAULT partition likewise.
- * A day whose rows already sit in the DEFAULT partition keeps them there (no partition made).
+ * What the Realtime server does to realtime.messages: keep daily partitions from yesterday
+ * ahead (today+3 there; a week here, as it runs only at bootstrap) and drop the ones older
+ * than 72 h.
  */
 create or replace function supabase_shim.realtime_maintain() returns void
 language plpgsql
@@ -27,14 +27,10 @@ declare
   v_cutoff date := (now() at time zone 'utc' - interval '72 hours')::date;
 begin
   for v_day in
-    select generate_series(current_date - 1, current_date + 3, interval '1 day')::date
+    select generate_series(current_date - 1, current_date + 7, interval '1 day')::date
   loop
     v_name := 'messages_' || to_char(v_day, 'YYYY_MM_DD');
     continue when to_regclass('realtime.' || v_name) is not null;
-    continue when exists (
-      select 1 from realtime.messages_default
-      where inserted_at >= v_day and inserted_at < v_day + 1
-    );
     execute format(
       'create table realtime.%I partition of realtime.messages for values from (%L) to (%L)',
       v_name, v_day, v_day + 1);
@@ -50,7 +46,6 @@ begin
   loop
     execute format('drop table realtime.%I', v_name);
   end loop;
-  delete from realtime.messages_default where inserted_at < v_cutoff;
 end
 $$;
 comment on function supabase_shim.realtime_maintain() is

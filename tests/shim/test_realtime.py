@@ -36,7 +36,7 @@ def test_messages_is_partitioned_by_inserted_at_with_supabase_keys(db: psycopg.C
     ).fetchone() == (True,)
 
 
-def test_daily_partitions_exist_from_yesterday_to_three_days_ahead(db: psycopg.Connection) -> None:
+def test_daily_partitions_exist_from_yesterday_to_a_week_ahead_and_no_default(db: psycopg.Connection) -> None:
     names = {
         r[0]
         for r in db.execute(
@@ -45,19 +45,16 @@ def test_daily_partitions_exist_from_yesterday_to_three_days_ahead(db: psycopg.C
         ).fetchall()
     }
     today = dt.datetime.now(dt.UTC).date()
-    for offset in range(-1, 4):
-        assert f"messages_{(today + dt.timedelta(days=offset)):%Y_%m_%d}" in names
-    assert "messages_default" in names
+    assert names == {f"messages_{(today + dt.timedelta(days=offset)):%Y_%m_%d}" for offset in range(-1, 8)}
 
 
-def test_rows_outside_the_daily_partitions_are_kept(db: psycopg.Connection) -> None:
-    db.execute(
-        "insert into realtime.messages (topic, extension, inserted_at)"
-        " values ('far:future', 'broadcast', now() + interval '30 days')"
-    )
-    assert db.execute(
-        "select count(*) from realtime.messages_default where topic = 'far:future'"
-    ).fetchone() == (1,)
+def test_a_row_outside_the_daily_partitions_is_lost_as_on_supabase(db: psycopg.Connection) -> None:
+    with pytest.raises(psycopg.errors.CheckViolation, match="no partition"), db.transaction():
+        db.execute(
+            "insert into realtime.messages (topic, extension, inserted_at)"
+            " values ('far:future', 'broadcast', now() + interval '30 days')"
+        )
+    assert db.execute("select count(*) from realtime.messages where topic = 'far:future'").fetchone() == (0,)
 
 
 @pytest.mark.parametrize("role", ["anon", "authenticated", "service_role"])

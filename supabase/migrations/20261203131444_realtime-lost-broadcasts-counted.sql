@@ -1,0 +1,1 @@
+../../sql/realtime/20261203131444_realtime-lost-broadcasts-counted.sql
