@@ -319,6 +319,11 @@ class LocalCluster:
         if read_pid(self.supervisor_file) == os.getpid():
             self.supervisor_file.unlink()
 
+    def release(self) -> None:
+        """Stop the server if this object started it: a refused second `make dev` leaves the first's alone."""
+        if self._started_here:
+            self.stop()
+
     @contextlib.contextmanager
     def running(self) -> Iterator[LocalCluster]:
         """Use the server, starting it for the duration if it was not already up."""

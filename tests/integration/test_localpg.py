@@ -86,6 +86,24 @@ def test_a_live_supervisor_is_not_disturbed(cluster: LocalCluster) -> None:
         sleeper.wait()
 
 
+def test_a_refused_second_supervisor_leaves_the_first_ones_server_running(cluster: LocalCluster) -> None:
+    # What a second `make dev` does: start (refused), then release in its `finally`.
+    cluster.start()
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        cluster.supervisor_file.write_text(str(sleeper.pid))
+        second = LocalCluster.for_dev(LocalPgSettings(root=cluster.root, port=cluster.port))
+        with pytest.raises(ClusterInUse):
+            second.start(supervise=True)
+        second.release()
+        assert cluster.is_running
+        with psycopg.connect(cluster.admin_url, connect_timeout=5) as conn:
+            assert conn.execute("select 1").fetchone() == (1,)
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
 def test_a_stale_pid_file_from_a_dead_server_is_removed(cluster: LocalCluster) -> None:
     cluster.start()
     cluster.stop()

@@ -133,7 +133,7 @@ def dev(host: Host = None, port: Port = None, admin_url: AdminUrl = None) -> Non
         logger.info("stopping (%s)", stop or "SIGINT")
     finally:
         if cluster is not None:
-            cluster.stop()
+            cluster.release()
 
 
 def serve(host: Host = None, port: Port = None) -> None:
