@@ -100,6 +100,33 @@ def test_new_creates_the_file_in_sql_and_its_migrations_link(
 
 
 @pytest.mark.slow
+def test_reset_builds_a_fresh_cluster_too() -> None:
+    # A cluster that was never bootstrapped has no role postgres yet: reset must still build it.
+    root, port = paths.LOCAL_DIR / "tmp" / f"reset-{uuid.uuid4().hex[:8]}", free_port()
+    env = {
+        **os.environ,
+        "WHATSSOUND_PG_ROOT": str(root),
+        "WHATSSOUND_PG_PORT": str(port),
+        "WHATSSOUND_ASSUME_YES": "1",
+    }
+    url = subprocess.run([WHATSSOUND, "pg", "url"], env=env, capture_output=True, text=True, check=True)
+    try:
+        reset = subprocess.run([WHATSSOUND, "db", "reset"], env=env, capture_output=True, text=True, check=False,
+                               timeout=180)  # fmt: skip
+        assert reset.returncode == 0, reset.stderr
+        subprocess.run([WHATSSOUND, "pg", "start"], env=env, capture_output=True, check=True, timeout=60)
+        with psycopg.connect(url.stdout.strip()) as conn:
+            assert conn.execute(
+                "select pg_get_userbyid(datdba) from pg_database where datname = 'postgres'"
+            ).fetchone() == ("postgres",)
+            assert conn.execute("select count(*) from auth.users").fetchone() == (4,)
+    finally:
+        subprocess.run([WHATSSOUND, "pg", "stop"], env=env, capture_output=True, check=False, timeout=60)
+        shutil.rmtree(LocalCluster.for_dev(LocalPgSettings(root=root, port=port)).root, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.mark.slow
 def test_reset_rebuilds_the_local_database() -> None:
     root, port = paths.LOCAL_DIR / "tmp" / f"reset-{uuid.uuid4().hex[:8]}", free_port()
     env = {**os.environ, "WHATSSOUND_PG_ROOT": str(root), "WHATSSOUND_PG_PORT": str(port)}

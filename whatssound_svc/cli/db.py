@@ -155,7 +155,9 @@ def reset(
     with LocalCluster.for_dev().running() as cluster:
         with psycopg.connect(cluster.url("supabase_admin", "template1"), autocommit=True) as admin:
             admin.execute("drop database if exists postgres with (force)")
-            admin.execute("create database postgres owner postgres")
+            # Owned by the superuser for now: on a fresh cluster role postgres does not exist yet;
+            # the shim creates it and hands it the database (sql/shim/20_database.sql).
+            admin.execute("create database postgres")
         bootstrap_mod.bootstrap(cluster.url(), cluster.admin_url, report=_say)
     _say("Local database rebuilt.")
 
