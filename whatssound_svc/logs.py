@@ -1,4 +1,5 @@
-"""Structured logging: one JSON object per line, carrying the request or job id.
+"""Structured logging: one JSON object per line (short readable lines on a terminal), carrying
+the request or job id.
 
 Values under keys that look like secrets are redacted, and passwords inside URLs are masked, so
 a log line can never leak a token, a key or a payment detail.
@@ -21,7 +22,13 @@ job_var: ContextVar[tuple[int, str] | None] = ContextVar("job", default=None)
 
 _SECRET_KEY = re.compile(r"pass(word)?|secret|token|authorization|api[_-]?key|signature|otp|card", re.I)
 _URL_PASSWORD = re.compile(r"(://[^:/@\s]+:)([^@\s]+)(@)")
-_STANDARD_ATTRS = frozenset(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime"}
+#: Record attributes that are not ours to log: the standard ones, and uvicorn's ANSI-coloured copy
+#: of the message (``color_message``), which is for terminals only.
+_STANDARD_ATTRS = frozenset(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime", "color_message"}
+#: Libraries that log every routine step at INFO (procrastinate: each periodic job, with its
+#: whole job dict): WARNING and above unless the service logs at DEBUG. Our own job middleware
+#: logs every failure (whatssound_svc/jobs/queue.py).
+_CHATTY = ("procrastinate",)
 
 
 def redact(value: Any, key: str = "") -> Any:
@@ -61,8 +68,13 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-def configure_logging(level: str = "INFO", *, json_output: bool = True) -> None:
-    """Route all logging to stderr, as JSON lines or as short human-readable lines."""
+def configure_logging(level: str = "INFO", *, json_output: bool | None = None) -> None:
+    """Route all logging to stderr, as JSON lines or as short human-readable lines.
+
+    ``json_output`` None: JSON unless stderr is a terminal (a person reads it).
+    """
+    if json_output is None:
+        json_output = not sys.stderr.isatty()
     handler = logging.StreamHandler(sys.stderr)
     if json_output:
         handler.setFormatter(JsonFormatter())
@@ -76,3 +88,5 @@ def configure_logging(level: str = "INFO", *, json_output: bool = True) -> None:
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    for name in _CHATTY:
+        logging.getLogger(name).setLevel(level if level == "DEBUG" else "WARNING")

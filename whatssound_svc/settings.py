@@ -48,7 +48,9 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address the HTTP service binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port the HTTP service binds to.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    log_json: bool = Field(default=True, description="Emit one JSON object per log line.")
+    log_json: bool | None = Field(
+        default=None, description="One JSON object per log line (unset: JSON unless stderr is a terminal)."
+    )
     db_pool_min_size: int = Field(default=1, ge=0)
     db_pool_max_size: int = Field(default=10, ge=1)
     db_connect_timeout_s: float = Field(default=5.0, gt=0)

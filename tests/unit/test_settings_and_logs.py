@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from whatssound_svc.logs import JsonFormatter, redact, request_id_var
+from whatssound_svc.logs import JsonFormatter, configure_logging, redact, request_id_var
 from whatssound_svc.settings import LocalPgSettings, Settings
 
 
@@ -70,3 +71,23 @@ def test_json_lines_carry_extras_and_the_request_id_but_no_secrets() -> None:
     assert line["event_type"] == "charge.succeeded"
     assert line["request_id"] == "r-1"
     assert line["level"] == "warning"
+
+
+def test_uvicorns_coloured_copy_of_the_message_stays_out_of_json() -> None:
+    record = logging.makeLogRecord({"name": "uvicorn.error", "levelname": "INFO", "msg": "Started",
+                                    "color_message": "\x1b[32mStarted\x1b[0m"})  # fmt: skip
+    assert "color_message" not in json.loads(JsonFormatter().format(record))
+
+
+@pytest.mark.parametrize(("tty", "json_lines"), [(True, False), (False, True)])
+def test_logs_are_readable_on_a_terminal_and_json_otherwise(
+    monkeypatch: pytest.MonkeyPatch, tty: bool, json_lines: bool
+) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: tty)
+    configure_logging("INFO")
+    try:
+        [handler] = logging.getLogger().handlers
+        assert isinstance(handler.formatter, JsonFormatter) is json_lines
+        assert logging.getLogger("procrastinate").getEffectiveLevel() == logging.WARNING  # quiet when idle
+    finally:
+        configure_logging("INFO", json_output=True)
