@@ -182,3 +182,13 @@ def test_artwork_comes_only_from_the_providers_image_hosts(
         with raises_code("22023"):
             qroom.request(lia, "art1", p_provider=provider, p_artwork_url=url)
         assert qroom.top() == []
+
+
+def test_queue_top_serves_the_rooms_snapshot_page_to_who_may_see_it(db: psycopg.Connection, api: Api) -> None:
+    a = _room(db, api)
+    a.request(a.listener(), TRACK, **REAL)
+    snapshot = a.api(a.dj, "session_snapshot", p_session_id=a.id)
+    assert [(e["title"], e["verified"]) for e in snapshot["queue"]] == [(REAL["p_title"], False)]
+    assert a.top(limit=50) == snapshot["queue"]
+    with raises_code("P0002"):  # hidden.room_state's check: no such (visible) session
+        a.api(a.dj, "queue_top", p_session_id="00000000-0000-4000-8000-000000000000")

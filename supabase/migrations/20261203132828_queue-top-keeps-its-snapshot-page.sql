@@ -1,0 +1,1 @@
+../../sql/queue/20261203132828_queue-top-keeps-its-snapshot-page.sql
