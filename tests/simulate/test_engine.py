@@ -79,3 +79,16 @@ def test_whatssound_simulate_shows_the_rooms_and_writes_the_figures(
     figures = json.loads(out.read_text())
     assert figures["calls_by_kind"]["join"] == 6
     assert [r["listeners"] for r in figures["rooms"]] == [4, 2]
+
+
+def test_the_cast_signs_out_after_a_run_leaving_the_databases_own_users(fresh_db: FreshDb) -> None:
+    with fresh_db.connect() as conn:
+        before = conn.execute("select count(*) from auth.users").fetchone()
+    workload = plan.Workload(room_sizes=(3, 20), duration_s=0.5, seed=1)
+    actions = [Action(0.0, 0, 0, "join"), Action(0.1, 0, 0, "chat"), Action(0.2, 1, 0, "join")]
+    run = asyncio.run(engine.execute(fresh_db.url(), workload, actions=actions))
+    report.summarise(fresh_db.url(), run, actions)
+    assert engine.sign_out(fresh_db.url(), run) == 3 + 20 + 2 + 1  # listeners, DJs, the big room's moderator
+    with fresh_db.connect() as conn:
+        assert conn.execute("select count(*) from auth.users").fetchone() == before
+        assert conn.execute("select count(*) from public.dj_sessions").fetchone() == (0,)

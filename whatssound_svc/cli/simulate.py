@@ -63,6 +63,8 @@ def simulate(  # noqa: PLR0917 (typer: one parameter per option)
             with view.live(where.url) as tick:
                 run = asyncio.run(engine.execute(where.url, workload, actions=actions, on_tick=tick))
         figures = report.summarise(where.url, run, actions)
+        if where.local:  # `make demo` twice must not pile simulated users up beside the demo ones
+            engine.sign_out(where.url, run)
     console.print(view.summary(figures))
     if out:
         out.write_text(json.dumps(figures, indent=2) + "\n")

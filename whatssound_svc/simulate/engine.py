@@ -153,6 +153,15 @@ def _sign_up(url: str, rooms: list[Room]) -> None:
         )
 
 
+def sign_out(url: str, run: Run) -> int:
+    """Delete the cast's accounts (and with them what they made): a local database keeps only its
+    own users between runs. Returns how many were deleted."""
+    people = [r.dj for r in run.rooms] + [u for r in run.rooms for u in r.listeners]
+    people += [r.moderator for r in run.rooms if r.moderator]
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute("delete from auth.users where id = any(%s)", (people,)).rowcount
+
+
 async def _open_rooms(pool: AsyncConnectionPool, rooms: list[Room]) -> None:
     """Each DJ goes live, seeds the queue with a few requests, appoints the moderator."""
     for i, room in enumerate(rooms):
