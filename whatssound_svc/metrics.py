@@ -87,6 +87,21 @@ DATABASE_SERIES: list[tuple[str, str, list[str], str]] = [
         ["kind", "state"],
         "select kind, state, oldest_s from private.media_health",
     ),
+    (
+        "whatssound_sms_last_hour",
+        "OTP texts the send-SMS hook was asked for in the last hour, by outcome and refusal reason (SMS pumping).",
+        ["outcome", "reason"],
+        "select outcome, coalesce(reason, ''), count(*) from private.sms_sends"
+        " where created_at > now() - interval '1 hour' group by 1, 2",
+    ),
+    (
+        "whatssound_realtime_cycle_messages",
+        "Realtime messages this billing cycle: used, projected to its end (the last 7 days' pace), and the"
+        " allowance (realtime_monthly_messages).",
+        ["kind"],
+        "select k, v from private.rt_pacing() as p, lateral (values ('used', p.used::double precision),"
+        " ('projected', p.projected), ('allowance', p.monthly_messages::double precision)) as x (k, v)",
+    ),
 ]
 
 

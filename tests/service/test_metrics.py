@@ -53,6 +53,12 @@ def test_the_series_after_a_scripted_scenario(fresh_db: FreshDb) -> None:
             conn.execute("select private.notify(%s, 'mention', %s, null)", (user.id, f"m{n}"))
         conn.execute("update private.push_messages set status = 'failed', error = 'DeviceNotRegistered'"
                      " where id = (select min(id) from private.push_messages)")  # fmt: skip
+        for n, (outcome, reason) in enumerate([("sent", None), ("sent", None), ("refused", "SMSPX")]):
+            conn.execute("insert into private.sms_sends (webhook_id, phone, outcome, reason) values (%s, %s, %s, %s)",
+                         (f"wh_{n}", "15555550199", outcome, reason))  # fmt: skip
+        conn.execute("insert into private.realtime_usage (day, delivered, updated_at, counted_through)"
+                     " values (current_date, 1234, now(), now())"
+                     " on conflict (day) do update set delivered = 1234")  # fmt: skip
     app = create_app(
         Settings(database_url=SecretStr(fresh_db.url()), environment="test", periodic_tasks=False)
     )
@@ -84,6 +90,13 @@ def test_the_series_after_a_scripted_scenario(fresh_db: FreshDb) -> None:
     assert value("whatssound_push_messages_last_hour", status="queued", error="") == 2
     assert value("whatssound_push_messages_last_hour", status="failed", error="DeviceNotRegistered") == 1
     assert value("whatssound_realtime_events_last_minute", event="notification") == 3, "one per notification"
+    assert value("whatssound_sms_last_hour", outcome="sent", reason="") == 2
+    assert value("whatssound_sms_last_hour", outcome="refused", reason="SMSPX") == 1
+    assert value("whatssound_realtime_cycle_messages", kind="used") >= 1234
+    assert value("whatssound_realtime_cycle_messages", kind="allowance") > 0
+    assert value("whatssound_realtime_cycle_messages", kind="projected") >= value(
+        "whatssound_realtime_cycle_messages", kind="used"
+    )
 
 
 def test_a_database_outage_is_a_series_not_an_error(fresh_db: FreshDb) -> None:
