@@ -9,7 +9,8 @@ behaving as Stripe documents it (docs.stripe.com/api, /idempotency, /rate-limits
 - Rate limit: ``rate_per_second`` requests (test mode: 25) then 429 ``rate_limit``.
 - Errors: ``{"error": {"type", "code", "message", "param"}}`` with Stripe's status codes; faults
   can be queued (``fail_next``), answered with ``Stripe-Should-Retry``.
-- Objects: accounts (+ account links, login links), payment intents, and the events they
+- Objects: accounts (created, retrieved with ``GET /v1/accounts/{id}`` as they are now; 404
+  ``resource_missing`` for an unknown id; + account links, login links), payment intents, and the events they
   cause, listed by ``GET /v1/events`` newest first with ``created[gte]``, ``limit`` and
   ``starting_after`` pagination. Stripe itself sends webhooks; the fake only records events.
 """
@@ -120,6 +121,14 @@ class FakeStripe:
         account.update(charges_enabled=True, payouts_enabled=True, details_submitted=True,
                        requirements={"currently_due": [], "disabled_reason": None},
                        capabilities={"transfers": "active"})  # fmt: skip
+        return self.event("account.updated", account, account=account_id)
+
+    def set_charges(self, account_id: str, enabled: bool) -> dict[str, Any]:
+        """Stripe enabled or disabled charges (and payouts) on the account; returns account.updated."""
+        account = self.accounts[account_id]
+        account.update(charges_enabled=enabled, payouts_enabled=enabled,
+                       requirements={"currently_due": [] if enabled else ["individual.verification.document"],
+                                     "disabled_reason": None if enabled else "requirements.past_due"})  # fmt: skip
         return self.event("account.updated", account, account=account_id)
 
     def succeed(self, intent_id: str) -> dict[str, Any]:

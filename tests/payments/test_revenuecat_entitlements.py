@@ -156,3 +156,24 @@ def test_each_event_applies_once_and_failures_are_retried(db: psycopg.Connection
         (broken["id"],),
     ).fetchone()
     assert row == (True, 1, True, True), "recorded and scheduled for a retry, not dropped"
+
+
+def test_a_billing_issue_tells_the_subscriber_their_subscription_needs_attention(
+    db: psycopg.Connection,
+) -> None:
+    """The intake stores RevenueCat's inner ``event``: the notice finds its user there, by alias too."""
+    user, bystander = create_user(db), create_user(db)
+    deliver(db, event(user, "INITIAL_PURCHASE", T0, expires=T0 + 30 * DAY))
+    issue = event("$RCAnonymousID:x", "BILLING_ISSUE", T0 + 30 * DAY, expires=T0 + 30 * DAY,
+                  aliases=[str(user.id)], grace_period_expiration_at_ms=T0 + 46 * DAY)  # fmt: skip
+    deliver(db, issue)
+    deliver(db, event(bystander, "BILLING_ISSUE", T0, environment="SANDBOX"))  # sandbox: no notice
+    notices = db.execute(
+        "select user_id, payload ->> 'reason', payload -> 'entitlements' from public.notifications"
+        " where kind = 'subscription' order by created_at"
+    ).fetchall()
+    assert notices == [(user.id, "billing_issue", ["premium"])]
+    deliver(db, issue)  # a duplicate delivery is not a second notice
+    assert db.execute("select count(*) from public.notifications where kind = 'subscription'").fetchone() == (
+        1,
+    )

@@ -87,6 +87,7 @@ def make_app(
     from whatssound_svc.catalogue import tasks as catalogue_tasks  # noqa: PLC0415
     from whatssound_svc.jobs import maintenance  # noqa: PLC0415 (tasks import this module)
     from whatssound_svc.media import tasks as media_tasks  # noqa: PLC0415
+    from whatssound_svc.payments import tasks as payment_tasks  # noqa: PLC0415
     from whatssound_svc.push import tasks as push_tasks  # noqa: PLC0415
 
     connector = procrastinate.PsycopgConnector(
@@ -104,6 +105,7 @@ def make_app(
     app.add_tasks_from(push_tasks.blueprint(), namespace="push")
     app.add_tasks_from(media_tasks.blueprint(), namespace="media")
     app.add_tasks_from(catalogue_tasks.blueprint(), namespace="catalogue")
+    app.add_tasks_from(payment_tasks.blueprint(), namespace="payments")
     return app
 
 

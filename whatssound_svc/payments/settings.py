@@ -1,9 +1,11 @@
-"""Webhook secrets (env prefix ``WHATSSOUND_PAYMENTS_``), read per process on first use.
+"""Webhook secrets and the Stripe key (env prefix ``WHATSSOUND_PAYMENTS_``), read per process on
+first use.
 
 Stripe signs each endpoint with its own secret (``whsec_...``): the platform endpoint and the
 Connect endpoint differ, and so do test and live mode. RevenueCat sends the Authorization header
 value set in its dashboard verbatim. A missing secret leaves that endpoint answering 503 (the
-provider retries, and nothing is lost once it is set).
+provider retries, and nothing is lost once it is set). Without the Stripe secret key, DJs'
+payout readiness comes from ``account.updated`` events alone (no re-read from Stripe).
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ class PaymentSettings(BaseSettings):
     revenuecat_authorization: SecretStr | None = Field(
         default=None, description="The Authorization header value configured in RevenueCat's dashboard."
     )
+    stripe_secret_key: SecretStr | None = Field(
+        default=None,
+        description="The platform's Stripe secret key (sk_/rk_): the worker re-reads DJs' accounts with it.",
+    )
+    stripe_api_url: str = Field(default="https://api.stripe.com", description="Stripe API base URL (tests).")
     stripe_tolerance_s: int = Field(
         default=300,
         ge=1,

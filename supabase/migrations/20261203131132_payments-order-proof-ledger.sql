@@ -1,0 +1,1 @@
+../../sql/payments/20261203131132_payments-order-proof-ledger.sql

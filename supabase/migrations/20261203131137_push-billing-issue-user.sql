@@ -1,0 +1,1 @@
+../../sql/push/20261203131137_push-billing-issue-user.sql
