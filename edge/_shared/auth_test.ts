@@ -1,40 +1,33 @@
+import { exportJWK, exportSPKI, generateKeyPair, type JWTPayload, SignJWT } from "jose";
 import { AuthError, verifyToken } from "./auth.ts";
 
 const USER = "8d0f7a3e-5b1c-4f6a-9e2d-1c3b5a7d9e0f";
+const ISSUER = "http://127.0.0.1:54321/auth/v1";
+const SECRET = "a-legacy-jwt-secret-of-32-characters!";
 const encoder = new TextEncoder();
+const hsOnly = { jwtIssuer: ISSUER, jwksUrl: null, jwtSecret: SECRET };
 
-function b64url(bytes: Uint8Array | ArrayBuffer): string {
-  const raw = String.fromCharCode(...new Uint8Array(bytes));
-  return btoa(raw).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function part(value: unknown): string {
-  return b64url(encoder.encode(JSON.stringify(value)));
-}
-
-function claims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+/** The claims Supabase Auth puts in a signed-in user's access token. */
+function claims(overrides: Record<string, unknown> = {}): JWTPayload {
   const now = Math.floor(Date.now() / 1000);
-  return { sub: USER, aud: "authenticated", role: "authenticated", iat: now, exp: now + 3600, ...overrides };
+  const base = {
+    iss: ISSUER,
+    sub: USER,
+    aud: "authenticated",
+    role: "authenticated",
+    iat: now,
+    exp: now + 3600,
+  };
+  return Object.fromEntries(Object.entries({ ...base, ...overrides }).filter(([, v]) => v !== undefined));
 }
 
-async function hs256(body: Record<string, unknown>, secret: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    [
-      "sign",
-    ],
-  );
-  const signed = `${part({ alg: "HS256", typ: "JWT" })}.${part(body)}`;
-  return `${signed}.${b64url(await crypto.subtle.sign("HMAC", key, encoder.encode(signed)))}`;
+function hs256(body: JWTPayload, secret: string | Uint8Array = SECRET): Promise<string> {
+  const key = typeof secret === "string" ? encoder.encode(secret) : secret;
+  return new SignJWT(body).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(key);
 }
 
-async function es256(body: Record<string, unknown>, key: CryptoKey, kid: string): Promise<string> {
-  const signed = `${part({ alg: "ES256", typ: "JWT", kid })}.${part(body)}`;
-  const signature = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, key, encoder.encode(signed));
-  return `${signed}.${b64url(signature)}`;
+function b64url(text: string): string {
+  return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 async function rejects(promise: Promise<unknown>, reason: string): Promise<void> {
@@ -53,69 +46,137 @@ function assertEquals(actual: unknown, expected: unknown): void {
   }
 }
 
-const SECRET = "a-legacy-jwt-secret-of-32-characters!";
-const hsOnly = { jwksUrl: null, jwtSecret: SECRET };
+/** A JWKS served on 127.0.0.1 as Supabase Auth publishes it; `keys` may grow (rotation). */
+type PublishedKey = { kid: string; alg: "ES256" | "RS256"; pair: CryptoKeyPair };
+
+async function withJwks(
+  keys: PublishedKey[],
+  run: (jwksUrl: string, fetches: () => number) => Promise<void>,
+): Promise<void> {
+  let fetches = 0;
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, async () => {
+    fetches++;
+    const published = await Promise.all(
+      keys.map(async ({ kid, alg, pair }) => ({
+        ...(await exportJWK(pair.publicKey)),
+        kid,
+        alg,
+        use: "sig",
+      })),
+    );
+    return Response.json({ keys: published });
+  });
+  try {
+    await run(`http://127.0.0.1:${server.addr.port}/auth/v1/.well-known/jwks.json`, () => fetches);
+  } finally {
+    await server.shutdown();
+  }
+}
+
+function signed(body: JWTPayload, alg: string, kid: string, key: CryptoKey): Promise<string> {
+  return new SignJWT(body).setProtectedHeader({ alg, typ: "JWT", kid }).sign(key);
+}
 
 Deno.test("an HS256 user token is accepted and its claims returned", async () => {
-  const verified = await verifyToken(await hs256(claims({ is_anonymous: false }), SECRET), hsOnly);
+  const verified = await verifyToken(await hs256(claims({ is_anonymous: false })), hsOnly);
   assertEquals([verified.sub, verified.role, verified.is_anonymous], [USER, "authenticated", false]);
 });
 
 Deno.test("forged, expired, early, foreign and non-user tokens are refused", async () => {
   const now = Math.floor(Date.now() / 1000);
-  await rejects(
-    verifyToken(await hs256(claims(), "another-secret-of-32-characters!!!!"), hsOnly),
-    "bad signature",
+  const refused = async (token: Promise<string>, reason: string) =>
+    await rejects(verifyToken(await token, hsOnly), reason);
+  await refused(hs256(claims(), "another-secret-of-32-characters!!!!"), "bad signature");
+  await refused(hs256(claims({ exp: now - 60 })), "token expired");
+  await refused(hs256(claims({ exp: undefined })), "token claim exp is missing or invalid");
+  await refused(hs256(claims({ nbf: now + 60 })), "token not valid yet");
+  await refused(
+    hs256(claims({ iss: "https://another-project.supabase.co/auth/v1" })),
+    "token is from another issuer",
   );
-  await rejects(verifyToken(await hs256(claims({ exp: now - 60 }), SECRET), hsOnly), "token expired");
-  await rejects(verifyToken(await hs256(claims({ nbf: now + 60 }), SECRET), hsOnly), "token not valid yet");
-  await rejects(
-    verifyToken(await hs256(claims({ aud: "other" }), SECRET), hsOnly),
-    "token is not for signed-in users",
-  );
-  await rejects(
-    verifyToken(await hs256(claims({ role: "service_role" }), SECRET), hsOnly),
-    "not a user token",
-  );
-  await rejects(verifyToken(await hs256(claims({ sub: "nobody" }), SECRET), hsOnly), "token has no user");
+  await refused(hs256(claims({ iss: undefined })), "token is from another issuer");
+  await refused(hs256(claims({ aud: "other" })), "token is not for signed-in users");
+  await refused(hs256(claims({ aud: undefined })), "token is not for signed-in users");
+  await refused(hs256(claims({ role: "service_role" })), "not a user token");
+  await refused(hs256(claims({ sub: "nobody" })), "token has no user");
   await rejects(verifyToken("a.b", hsOnly), "malformed token");
   await rejects(verifyToken("e30.bm90IGpzb24.c2ln", hsOnly), "malformed token");
 });
 
-Deno.test("asymmetric keys are read from the JWKS, and re-read when a new key id appears", async () => {
-  const generate = () =>
-    crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]) as Promise<
-      CryptoKeyPair
-    >;
-  const keys = [await generate()];
-  const published = async () => ({
-    keys: await Promise.all(
-      keys.map(async (pair, i) => ({
-        ...(await crypto.subtle.exportKey("jwk", pair.publicKey)),
-        kid: `k${i}`,
-        alg: "ES256",
-      })),
-    ),
+Deno.test("alg none is refused, however the verifier is configured", async () => {
+  const unsigned = `${b64url(JSON.stringify({ alg: "none", typ: "JWT" }))}.${
+    b64url(JSON.stringify(claims()))
+  }.`;
+  await rejects(verifyToken(unsigned, hsOnly), "token algorithm not accepted here");
+  await withJwks([], async (jwksUrl) => {
+    await rejects(verifyToken(unsigned, { ...hsOnly, jwksUrl }), "token algorithm not accepted here");
   });
-  let fetches = 0;
-  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, async () => {
-    fetches++;
-    return Response.json(await published());
+});
+
+Deno.test("asymmetric keys are read from the JWKS, cached, and re-read when a new key id appears", async () => {
+  const keys: PublishedKey[] = [{ kid: "k0", alg: "ES256", pair: await generateKeyPair("ES256") }];
+  await withJwks(keys, async (jwksUrl, fetches) => {
+    const verifier = { jwtIssuer: ISSUER, jwksUrl, jwtSecret: null };
+    const es256 = (kid: string, key: CryptoKey) => signed(claims(), "ES256", kid, key);
+    assertEquals((await verifyToken(await es256("k0", keys[0].pair.privateKey), verifier)).sub, USER);
+    await verifyToken(await es256("k0", keys[0].pair.privateKey), verifier);
+    assertEquals(fetches(), 1);
+    keys.push({ kid: "k1", alg: "RS256", pair: await generateKeyPair("RS256") }); // rotation
+    const rs256 = await signed(claims(), "RS256", "k1", keys[1].pair.privateKey);
+    await rejects(verifyToken(rs256, verifier), "unknown signing key"); // within jose's 30 s cooldown
+    const realNow = Date.now;
+    Date.now = () => realNow() + 31_000;
+    try {
+      assertEquals((await verifyToken(rs256, verifier)).sub, USER);
+    } finally {
+      Date.now = realNow;
+    }
+    assertEquals(fetches(), 2);
+    const wrongKey = await es256("k0", (await generateKeyPair("ES256")).privateKey);
+    await rejects(verifyToken(wrongKey, verifier), "bad signature");
+    await rejects(verifyToken(await hs256(claims()), verifier), "token algorithm not accepted here");
+    const elsewhere = await signed(
+      claims({ iss: "https://x.supabase.co/auth/v1" }),
+      "ES256",
+      "k0",
+      keys[0].pair.privateKey,
+    );
+    await rejects(verifyToken(elsewhere, verifier), "token is from another issuer");
   });
-  try {
-    const verifier = {
-      jwksUrl: `http://127.0.0.1:${server.addr.port}/auth/v1/.well-known/jwks.json`,
-      jwtSecret: null,
-    };
-    assertEquals((await verifyToken(await es256(claims(), keys[0].privateKey, "k0"), verifier)).sub, USER);
-    await verifyToken(await es256(claims(), keys[0].privateKey, "k0"), verifier);
-    assertEquals(fetches, 1);
-    keys.push(await generate()); // rotation: a token signed with the new key makes us re-read
-    assertEquals((await verifyToken(await es256(claims(), keys[1].privateKey, "k1"), verifier)).sub, USER);
-    assertEquals(fetches, 2);
-    await rejects(verifyToken(await es256(claims(), keys[1].privateKey, "k0"), verifier), "bad signature");
-    await rejects(verifyToken(await hs256(claims(), SECRET), verifier), "HS256 tokens are not accepted here");
-  } finally {
-    await server.shutdown();
-  }
+});
+
+Deno.test("HS/RS confusion: a token HMAC-signed with the public key is refused", async () => {
+  const pair = await generateKeyPair("RS256", { extractable: true });
+  await withJwks([{ kid: "rsa", alg: "RS256", pair }], async (jwksUrl) => {
+    const publicPem = await exportSPKI(pair.publicKey);
+    const publicJwk = JSON.stringify(await exportJWK(pair.publicKey));
+    for (const material of [publicPem, publicJwk]) {
+      const forged = await new SignJWT(claims()).setProtectedHeader({ alg: "HS256", typ: "JWT", kid: "rsa" })
+        .sign(encoder.encode(material));
+      await rejects(
+        verifyToken(forged, { ...hsOnly, jwksUrl, jwtSecret: null }),
+        "token algorithm not accepted here",
+      );
+      await rejects(verifyToken(forged, { ...hsOnly, jwksUrl }), "bad signature");
+    }
+    const genuine = await signed(claims(), "RS256", "rsa", pair.privateKey);
+    assertEquals((await verifyToken(genuine, { ...hsOnly, jwksUrl })).sub, USER);
+    await rejects(verifyToken(genuine, hsOnly), "token algorithm not accepted here");
+  });
+});
+
+Deno.test("an unreachable JWKS refuses the token instead of trusting it", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const pair = await generateKeyPair("ES256");
+  const verifier = {
+    jwtIssuer: ISSUER,
+    jwksUrl: `http://127.0.0.1:${port}/auth/v1/.well-known/jwks.json`,
+    jwtSecret: null,
+  };
+  await rejects(
+    verifyToken(await signed(claims(), "ES256", "k0", pair.privateKey), verifier),
+    "cannot read the signing keys",
+  );
 });

@@ -11,6 +11,8 @@ export class ConfigError extends Error {}
 export interface Config {
   /** Postgres connection string (hosted: the transaction pooler, port 6543). */
   dbUrl: string;
+  /** The `iss` of the project's access tokens: WHATSSOUND_JWT_ISSUER, else <SUPABASE_URL>/auth/v1. */
+  jwtIssuer: string;
   /** Where the project's JWKS is published (asymmetric JWT signing keys); null when only HS256 is used. */
   jwksUrl: string | null;
   /** Legacy HS256 JWT secret (WHATSSOUND_JWT_SECRET); null when the project signs with asymmetric keys. */
@@ -60,8 +62,16 @@ export function loadConfig(env: Env = Deno.env): Config {
   if (supabaseUrl === null && jwtSecret === null) {
     throw new ConfigError("set SUPABASE_URL (JWKS) or WHATSSOUND_JWT_SECRET (HS256) to verify callers");
   }
+  // Locally `supabase functions serve` sets SUPABASE_URL to the gateway inside Docker while tokens
+  // name the public API URL: WHATSSOUND_JWT_ISSUER says which issuer to expect.
+  const jwtIssuer = optional(env, "WHATSSOUND_JWT_ISSUER") ??
+    (supabaseUrl === null ? null : new URL("/auth/v1", supabaseUrl).href);
+  if (jwtIssuer === null) {
+    throw new ConfigError("set SUPABASE_URL or WHATSSOUND_JWT_ISSUER (the tokens' iss) to verify callers");
+  }
   return {
     dbUrl: required(env, "SUPABASE_DB_URL", /^postgres(ql)?:\/\//),
+    jwtIssuer,
     jwksUrl: supabaseUrl === null ? null : new URL("/auth/v1/.well-known/jwks.json", supabaseUrl).href,
     jwtSecret,
     stripeSecretKey: required(env, "STRIPE_SECRET_KEY", /^(sk|rk)_(test|live)_[A-Za-z0-9]+$/),

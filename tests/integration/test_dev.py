@@ -81,13 +81,11 @@ def _reap() -> Iterator[None]:
 
 
 def _start(dev_env: DevEnv, argv: list[str] | None = None) -> subprocess.Popen[str]:
-    proc = subprocess.Popen(
-        argv or [WHATSSOUND, "dev"],
-        env=dev_env.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    return _start_with(dev_env.env, argv or [WHATSSOUND, "dev"])
+
+
+def _start_with(env: dict[str, str], argv: list[str]) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     _launched.append(proc)
     return proc
 
@@ -191,3 +189,46 @@ def test_a_server_left_by_kill_9_is_cleaned_up_on_the_next_start(dev_env: DevEnv
     assert "left running by a killed run" in output
     assert fresh is not None
     assert _wait_dead(fresh)
+
+
+def _parent_of(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:")))
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+def test_serve_keeps_running_when_its_parent_exits(tmp_path: Path) -> None:
+    # Production's `serve` may be handed over by the shell or entrypoint that started it: only
+    # `dev` stops with its parent. The shell prints serve's pid, waits, and is killed once serve
+    # answers (after serve noted its parent), as test_dev_stops_when_its_parent_is_killed does.
+    port, log = free_port(), tmp_path / "serve.log"
+    env = os.environ | {"WHATSSOUND_PORT": str(port), "WHATSSOUND_PERIODIC_TASKS": "false"}
+    shell = _start_with(env, ["/bin/sh", "-c", f"{WHATSSOUND} serve >{log} 2>&1 </dev/null & echo $!; wait"])
+    assert shell.stdout is not None
+    serve = int(shell.stdout.readline())
+    try:
+        deadline = time.monotonic() + 60
+        while not _healthy(port):
+            assert process_alive(serve), f"serve exited early:\n{log.read_text()}"
+            assert time.monotonic() < deadline, f"serve did not answer /healthz:\n{log.read_text()}"
+            time.sleep(0.2)
+        assert _parent_of(serve) == shell.pid
+        shell.kill()
+        _wait_exit(shell)
+        assert _parent_of(serve) != shell.pid, "serve is orphaned"
+        time.sleep(2)  # `dev` notices an exited parent within 0.5 s
+        assert process_alive(serve), f"serve stopped after its parent exited:\n{log.read_text()}"
+        assert _healthy(port)
+        assert "parent process" not in log.read_text()
+    finally:
+        if process_alive(serve):
+            os.kill(serve, signal.SIGTERM)
+            if not _wait_dead(serve, timeout=15):
+                os.kill(serve, signal.SIGKILL)

@@ -17,7 +17,7 @@ from tests.payments import fake_stripe
 from tests.payments.test_tips_ledger import deliver
 from tests.support.api import Api, make_dj, make_session
 from tests.support.edge import JWT_SECRET, EdgeFunctions, serving
-from tests.support.gotrue import AuthUser, create_user
+from tests.support.gotrue import ISSUER, AuthUser, create_user
 from tests.support.jwt import hs256
 from tests.support.pgserver import PgServer
 from tests.support.rooms import LiveRoom
@@ -71,6 +71,7 @@ def stack(pg_server: PgServer, template_db: str) -> Iterator[Stack]:
             psycopg.connect(pg_server.admin_url_for(name), autocommit=True) as conn,
             serving({
                 "SUPABASE_DB_URL": pg_server.url("postgres", name), "WHATSSOUND_JWT_SECRET": JWT_SECRET,
+                "WHATSSOUND_JWT_ISSUER": ISSUER,
                 "STRIPE_SECRET_KEY": fake_stripe.KEY, "STRIPE_PUBLISHABLE_KEY": fake_stripe.PUBLISHABLE_KEY,
                 "STRIPE_API_BASE": stripe.url, "WHATSSOUND_CONNECT_RETURN_URL": "whatssound://payouts/done",
                 "WHATSSOUND_CONNECT_REFRESH_URL": "https://whatssound.app/payouts/refresh",
@@ -203,11 +204,14 @@ def test_a_suspended_account_is_refused_by_every_function_with_its_token_still_v
 @pytest.mark.parametrize(
     ("token", "why"),
     [
-        (None, "missing"),
-        ("not-a-jwt", "malformed"),
-        ("expired", "expired"),
+        (None, "missing bearer token"),
+        ("not-a-jwt", "malformed token"),
+        ("expired", "token expired"),
         ("forged", "bad signature"),
-        ("anon", "not for signed-in users"),
+        ("anon-key", "token is not for signed-in users"),
+        ("other-issuer", "token is from another issuer"),
+        ("no-audience", "token is not for signed-in users"),
+        ("service-role", "not a user token"),
     ],
 )
 def test_only_a_valid_user_token_is_accepted(stack: Stack, token: str | None, why: str) -> None:
@@ -215,10 +219,14 @@ def test_only_a_valid_user_token_is_accepted(stack: Stack, token: str | None, wh
     tokens = {
         "expired": stack.token(user, exp=int(time.time()) - 60),
         "forged": hs256(user.claims(), "another-secret-another-secret-another"),
-        "anon": hs256({"role": "anon", "iss": "supabase", "exp": int(time.time()) + 60}, JWT_SECRET),
+        "anon-key": hs256({"role": "anon", "iss": "supabase", "exp": int(time.time()) + 60}, JWT_SECRET),
+        "other-issuer": stack.token(user, iss="https://another-project.supabase.co/auth/v1"),
+        "no-audience": hs256({k: v for k, v in user.claims().items() if k != "aud"}, JWT_SECRET),
+        "service-role": stack.token(user, role="service_role"),
     }
     response = stack.edge.call("create-tip", {}, tokens.get(token or "", token))
-    assert (response.status_code, response.json()["code"]) == (401, "LOGIN"), why
+    assert (response.status_code, response.json()["code"]) == (401, "LOGIN")
+    assert response.json()["message"] == f"Not signed in: {why}."
 
 
 def test_bad_requests_are_refused_before_anything_is_recorded(stack: Stack) -> None:
@@ -278,6 +286,7 @@ def test_a_stored_stripe_500_asks_for_a_new_attempt(stack: Stack) -> None:
 
 def test_a_missing_setting_or_database_is_a_clear_503(stack: Stack) -> None:
     with serving({"SUPABASE_DB_URL": "postgresql://postgres@127.0.0.1:1/postgres", "WHATSSOUND_JWT_SECRET": JWT_SECRET,
+                  "WHATSSOUND_JWT_ISSUER": ISSUER,
                   "STRIPE_SECRET_KEY": fake_stripe.KEY, "STRIPE_PUBLISHABLE_KEY": fake_stripe.PUBLISHABLE_KEY,
                   "STRIPE_API_BASE": stack.stripe.url}) as cut_off:  # fmt: skip
         token = stack.token(make_dj(stack.conn))

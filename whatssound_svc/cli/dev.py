@@ -44,8 +44,10 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
     raise _Stop(signal.Signals(signum).name)
 
 
-def _run_service(settings: Settings) -> None:
-    """Serve until SIGINT/SIGTERM/SIGHUP or until our parent (e.g. `make`) goes away."""
+def _run_service(settings: Settings, *, stop_with_parent: bool) -> None:
+    """Serve until SIGINT/SIGTERM/SIGHUP or, with ``stop_with_parent`` (``dev`` only), until our
+    parent (e.g. `make`) goes away. Production (``serve``) keeps running when its parent exits:
+    a supervisor, a daemonising shell or a container entrypoint may hand it over on purpose."""
     config = uvicorn.Config(
         create_app(settings),
         host=settings.host,
@@ -56,6 +58,13 @@ def _run_service(settings: Settings) -> None:
     )
     server = uvicorn.Server(config)
     signal.signal(signal.SIGHUP, lambda signum, frame: server.handle_exit(signal.SIGTERM, frame))
+    if stop_with_parent:
+        _stop_when_orphaned(server)
+    server.run()
+
+
+def _stop_when_orphaned(server: uvicorn.Server) -> None:
+    """Ask ``server`` to shut down once our parent exits (``dev`` under `make`)."""
     parent = os.getppid()
 
     def watch_parent() -> None:
@@ -68,7 +77,6 @@ def _run_service(settings: Settings) -> None:
             time.sleep(0.5)
 
     threading.Thread(target=watch_parent, name="parent-watch", daemon=True).start()
-    server.run()
 
 
 def _demo_users(url: str) -> list[tuple[str, str, str]]:
@@ -128,7 +136,7 @@ def dev(host: Host = None, port: Port = None, admin_url: AdminUrl = None) -> Non
             _demo_users(db_url),
             time.monotonic() - started,
         )
-        _run_service(settings)
+        _run_service(settings, stop_with_parent=True)
     except (_Stop, KeyboardInterrupt) as stop:
         logger.info("stopping (%s)", stop or "SIGINT")
     finally:
@@ -144,4 +152,4 @@ def serve(host: Host = None, port: Port = None) -> None:
     settings = get_settings()
     overrides = {k: v for k, v in {"host": host, "port": port}.items() if v}
     configure_logging(settings.log_level, json_output=settings.log_json)
-    _run_service(settings.model_copy(update=overrides))
+    _run_service(settings.model_copy(update=overrides), stop_with_parent=False)

@@ -12,7 +12,6 @@ a provider failure that is safe to retry is a 429/503 with Retry-After, so Supab
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -152,7 +151,7 @@ def read_event(
 ) -> tuple[str, SendSmsEvent] | Reason:
     """The webhook id and event of an authentic, well-formed request, else why it is refused."""
     try:
-        webhook_id = webhooks.verify(settings.keys(), headers, body, now=time.time())
+        webhook_id = webhooks.verify(settings.keys(), headers, body)
     except webhooks.WebhookRefused as exc:
         logger.warning(
             "send-sms hook: request refused (%s)", exc.reason, extra={"event": "sms_hook_unauthenticated"}

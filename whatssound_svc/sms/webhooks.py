@@ -1,36 +1,37 @@
-"""Standard Webhooks verification of the requests Supabase Auth sends to HTTP auth hooks.
+"""Standard Webhooks verification of the requests Supabase Auth sends to HTTP auth hooks, by the
+reference library (PyPI ``standardwebhooks``, from standard-webhooks/standard-webhooks).
 
-What this follows, and where it was read:
+The library checks that ``webhook-id``, ``webhook-timestamp`` and ``webhook-signature`` are
+there, that the timestamp is within 5 minutes of our clock either way, and that one ``v1``
+signature is base64(HMAC-SHA256(key, "{id}.{timestamp}.{body}")) over the raw body, compared in
+constant time. What is ours, around it:
 
-- Spec (standard-webhooks/standard-webhooks ``spec/standard-webhooks.md``): headers
-  ``webhook-id``, ``webhook-timestamp`` (integer Unix seconds), ``webhook-signature`` (a space
-  delimited list of ``<version>,<base64 signature>``); symmetric signatures are ``v1`` =
-  base64(HMAC-SHA256(key, "{id}.{timestamp}.{body}")) over the raw body; secrets are shown as
-  ``whsec_<base64 key>``; compare in constant time; refuse timestamps outside a tolerance; use
-  the id as an idempotency key against replays.
-- Reference libraries (``libraries/go/webhook.go``, ``libraries/python/standardwebhooks/
-  webhooks.py``): tolerance 5 minutes both ways ("too old" / "too new"); entries that do not
-  split into at least two comma-separated parts, or whose version is not ``v1``, are skipped.
-- Supabase Auth (supabase/auth ``internal/hooks/hookshttp/hookshttp.go``): signs with the Go
-  library, one signature per configured secret (``v1,whsec_...``, ``|``-separated in its config,
-  ``internal/conf/configuration.go``), joined with ``", "`` (so an entry may end with a comma);
-  a fresh UUID ``webhook-id`` and timestamp for every attempt, retries included.
+- Several keys (secret rotation): Supabase Auth (supabase/auth
+  ``internal/hooks/hookshttp/hookshttp.go``) signs once per configured secret (``v1,whsec_...``,
+  ``|``-separated in its config) and joins the signatures with ``", "``. The library parses
+  entries split on spaces as exactly ``version,signature`` and would raise on a trailing comma
+  or on an entry it cannot parse, so the header is normalised first: trailing commas dropped,
+  entries that are not ``v<n>,<base64>`` skipped (the spec says unknown ones are ignored).
+- Stricter headers than the library: the timestamp must be integer seconds (the spec; the
+  library takes any float) and the id a token without "." (the spec) of at most 255 characters
+  (the audit column), since the id is our replay key.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import re
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 
-#: How far a request's timestamp may be from our clock, either way (the reference libraries' value).
-TOLERANCE_S = 5 * 60
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 # The spec asks that ids never contain "."; Supabase Auth sends UUIDs. 255 = the audit column's limit.
 _WEBHOOK_ID = re.compile(r"[A-Za-z0-9_\-]{1,255}")
+# "<version>,<padded base64>": what the library can split and decode without raising.
+_SIGNATURE_ENTRY = re.compile(r"v[0-9]+[a-z]*,(?=(?:.{4})+$)[A-Za-z0-9+/]+={0,2}")
+#: The library's refusals that depend on the clock, not the key (its messages, pinned with its version).
+_CLOCK = {"Message timestamp too old": "too_old", "Message timestamp too new": "too_new"}
 
 
 class WebhookRefused(Exception):
@@ -43,33 +44,40 @@ class WebhookRefused(Exception):
 
 
 def sign(key: bytes, webhook_id: str, timestamp: int, body: bytes) -> str:
-    """The ``v1,<base64>`` signature of ``body`` sent as ``webhook_id`` at ``timestamp``."""
-    signed = f"{webhook_id}.{timestamp}.".encode() + body
-    return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+    """The ``v1,<base64>`` signature of ``body`` sent as ``webhook_id`` at ``timestamp`` (tests,
+    benchmarks: what Supabase Auth sends)."""
+    return Webhook(key).sign(webhook_id, datetime.fromtimestamp(timestamp, UTC), body.decode())
 
 
-def verify(keys: Sequence[bytes], headers: Mapping[str, str], body: bytes, *, now: float) -> str:
+def verify(keys: Sequence[bytes], headers: Mapping[str, str], body: bytes) -> str:
     """The request's webhook id if one of its signatures was made with one of ``keys`` over this
-    exact body, id and timestamp, and the timestamp is within 5 minutes of ``now``; otherwise
+    exact body, id and timestamp, and the timestamp is within 5 minutes of now; otherwise
     :class:`WebhookRefused` (missing_headers, invalid_headers, too_old, too_new, no_match)."""
     webhook_id = headers.get("webhook-id", "")
-    timestamp_text = headers.get("webhook-timestamp", "")
+    timestamp = headers.get("webhook-timestamp", "")
     signatures = headers.get("webhook-signature", "")
-    if not (webhook_id and timestamp_text and signatures):
+    if not (webhook_id and timestamp and signatures):
         raise WebhookRefused("missing_headers")
-    if not (_WEBHOOK_ID.fullmatch(webhook_id) and _TIMESTAMP.fullmatch(timestamp_text)):
+    if not (_WEBHOOK_ID.fullmatch(webhook_id) and _TIMESTAMP.fullmatch(timestamp)):
         raise WebhookRefused("invalid_headers")
-    timestamp = int(timestamp_text)
-    if now - timestamp > TOLERANCE_S:
-        raise WebhookRefused("too_old")
-    if timestamp - now > TOLERANCE_S:
-        raise WebhookRefused("too_new")
-    expected = [sign(key, webhook_id, timestamp, body).removeprefix("v1,").encode() for key in keys]
-    for entry in signatures.split():
-        parts = entry.split(",")
-        if len(parts) < 2 or parts[0] != "v1":
+    try:
+        data = body.decode()
+    except UnicodeDecodeError:
+        raise WebhookRefused("no_match") from None  # Supabase Auth signs UTF-8 JSON
+    entries = (entry.rstrip(",") for entry in signatures.split())
+    normalised = {
+        "webhook-id": webhook_id,
+        "webhook-timestamp": timestamp,
+        "webhook-signature": " ".join(e for e in entries if _SIGNATURE_ENTRY.fullmatch(e)),
+    }
+    if not normalised["webhook-signature"]:
+        raise WebhookRefused("no_match")
+    for key in keys:
+        try:
+            Webhook(key).verify(data, normalised, json_parse=False)
+        except WebhookVerificationError as exc:
+            if str(exc) in _CLOCK:
+                raise WebhookRefused(_CLOCK[str(exc)]) from None  # no other key would help
             continue
-        offered = parts[1].encode()
-        if any(hmac.compare_digest(offered, candidate) for candidate in expected):
-            return webhook_id
+        return webhook_id
     raise WebhookRefused("no_match")
