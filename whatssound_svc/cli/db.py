@@ -20,6 +20,8 @@ from whatssound_svc import migrations, paths, schemadump
 from whatssound_svc.cli.options import AdminUrl, DbUrl
 from whatssound_svc.errors import WhatsSoundError
 from whatssound_svc.localpg import LocalCluster
+from whatssound_svc.pginstall import PgBinaries
+from whatssound_svc.settings import LocalPgSettings
 
 app = typer.Typer(help="Migrations, seed data and the local database.", no_args_is_help=True)
 console = Console()
@@ -201,6 +203,7 @@ def dump(
 
     Example: make db-reset && whatssound db dump
     """
+    pg_dump = PgBinaries.resolve(LocalPgSettings().bindir).tool("pg_dump")
     with target(db_url, None) as where, psycopg.connect(where.url) as conn:
-        for path in schemadump.dump(conn, output):
+        for path in schemadump.dump(conn, where.url, pg_dump, output):
             console.print(f"wrote {path}")
