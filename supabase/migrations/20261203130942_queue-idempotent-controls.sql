@@ -1,0 +1,1 @@
+../../sql/queue/20261203130942_queue-idempotent-controls.sql

@@ -1,0 +1,1 @@
+../../sql/realtime/20261203131333_realtime-retired-topics.sql

@@ -1,0 +1,1 @@
+../../sql/ops/20261203131337_ops-bounded-retention.sql
