@@ -66,7 +66,12 @@ def test_two_minutes_without_the_scheduler_lose_nothing(
 
     # The service (or pg_cron) is back: the declared work runs as scheduled.
     tasks = db.execute("select name, statement from private.schedule order by name").fetchall()
-    assert [name for name, _ in tasks] == ["realtime_flush", "realtime_prune", "refresh_presence"]
+    assert [name for name, _ in tasks] == [
+        "prune_cron_history",
+        "realtime_flush",
+        "realtime_prune",
+        "refresh_presence",
+    ]
     for _ in range(3):  # three seconds of the schedule: the backlog, bounded per flush, drains
         clock.advance(1)
         for _, statement in tasks:
