@@ -102,8 +102,10 @@ class _Layout:
         target, _, rest = name.partition(" ")
         if kind in ("SCHEMA", "EXTENSION") or target == "SCHEMA":
             return "schemas.sql"
-        if kind in ("FUNCTION", "PROCEDURE") or target in ("FUNCTION", "PROCEDURE"):
-            return f"{schema}/functions/{(rest or name).split('(')[0]}.sql"
+        if kind in ("FUNCTION", "PROCEDURE"):
+            return f"{schema}/functions/{name.split('(')[0]}.sql"
+        if target in ("FUNCTION", "PROCEDURE"):  # its COMMENT or ACL
+            return f"{schema}/functions/{rest.split('(')[0]}.sql"
         if kind in ("INDEX", "SEQUENCE") or target in ("INDEX", "SEQUENCE"):
             table = self.index_table.get((schema, rest or name), (schema, rest or name))
             return self._object(*table)
