@@ -54,6 +54,11 @@ What the app calls through supabase-js. Generated from the database by
 - **Tables** are read with `supabase.from(table).select()` under row-level security; where a
   table lists writable columns, the app may insert or update those columns directly and the same
   rules apply as through the RPCs (they are enforced by triggers).
+- **Text** (every free-text argument and column: messages, titles, names, reasons, notes) is
+  stored in NFC; control, bidi-override and invisible characters are refused with `BADCH`
+  (`details.column`, `details.code_point`), emoji sequences and all scripts are kept, and a
+  display name or handle that looks like another account's is refused with `ALIKE`
+  ([text-policy.md](text-policy.md)).
 """
 
 

@@ -1,0 +1,1 @@
+../../sql/foundation/20261203125339_foundation-text-policy.sql

@@ -1,0 +1,1 @@
+../../sql/people/20261203125343_people-confusables.sql

@@ -1,0 +1,1 @@
+../../sql/people/20261203125348_people-confusable-names.sql
