@@ -1,0 +1,1 @@
+../../sql/moderation/20261203125323_moderation-deleted-account-tokens.sql

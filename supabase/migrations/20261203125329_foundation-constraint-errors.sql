@@ -1,0 +1,1 @@
+../../sql/foundation/20261203125329_foundation-constraint-errors.sql

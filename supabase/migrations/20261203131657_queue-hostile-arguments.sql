@@ -1,0 +1,1 @@
+../../sql/queue/20261203131657_queue-hostile-arguments.sql

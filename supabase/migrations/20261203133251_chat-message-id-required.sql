@@ -1,0 +1,1 @@
+../../sql/chat/20261203133251_chat-message-id-required.sql
