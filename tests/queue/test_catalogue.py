@@ -192,3 +192,15 @@ def test_queue_top_serves_the_rooms_snapshot_page_to_who_may_see_it(db: psycopg.
     assert a.top(limit=50) == snapshot["queue"]
     with raises_code("P0002"):  # hidden.room_state's check: no such (visible) session
         a.api(a.dj, "queue_top", p_session_id="00000000-0000-4000-8000-000000000000")
+
+
+def test_typed_titles_follow_the_text_policy_and_provider_text_is_cleaned(
+    db: psycopg.Connection, api: Api
+) -> None:
+    a = _room(db, api)
+    with raises_code("BADCH"):
+        a.request(a.listener(), TRACK, p_title="Never Gonna\u202e Give")
+    a.request(a.listener(), TRACK, p_title="Ne\u0301ver", p_artist="Rick")  # NFD in, NFC stored
+    assert _entry(a)["title"] == "N\u00e9ver"
+    assert _verify(db, "spotify", TRACK, "Never\u200b Gonna", "Rick\u202e Astley", 213_573, None, False) == 1
+    assert (_entry(a)["title"], _entry(a)["artist"]) == ("Never Gonna", "Rick Astley")

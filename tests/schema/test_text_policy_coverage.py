@@ -102,11 +102,6 @@ EXEMPT: dict[str, str] = {
     "private.webhook_events.provider": _CODE,
 }
 
-#: Free text the policy must cover but whose table another change owns: the lead attaches
-#: `_010_text_policy ... private.tg__text_policy('title:line', 'artist:line')` to public.tracks,
-#: then deletes these entries (the test below fails once they are covered, as a reminder).
-PENDING = {"public.tracks.title", "public.tracks.artist"}
-
 #: BEFORE triggers allowed to fire before the policy, and why.
 RUNS_BEFORE_POLICY = {
     ("public.profiles", "_005_sign_up_names"): "strips at sign-up what the policy would refuse",
@@ -162,11 +157,10 @@ def test_every_text_column_is_covered_by_the_policy_or_exempt(db: psycopg.Connec
     db.execute("set local search_path = ''")
     columns = {row[0] for row in db.execute(_TEXT_COLUMNS).fetchall()}
     covered = _covered(db)
-    undecided = columns - covered.keys() - EXEMPT.keys() - PENDING
+    undecided = columns - covered.keys() - EXEMPT.keys()
     assert undecided == set(), "cover these with _010_text_policy or add them to EXEMPT with a reason"
     assert EXEMPT.keys() & covered.keys() == set(), "covered columns must not be listed as exempt"
     assert EXEMPT.keys() - columns == set(), "exempt columns that no longer exist (remove them)"
-    assert PENDING & covered.keys() == set(), "now covered: remove them from PENDING"
 
 
 def test_policy_triggers_are_well_formed_and_fire_first(db: psycopg.Connection) -> None:

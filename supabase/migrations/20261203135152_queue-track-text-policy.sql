@@ -1,0 +1,1 @@
+../../sql/queue/20261203135152_queue-track-text-policy.sql
