@@ -4,6 +4,7 @@ command documented with an example."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -21,6 +22,9 @@ from tests.support.postgrest import PostgrestError
 from tests.support.rooms import LiveRoom
 from whatssound_svc.cli import app as cli
 from whatssound_svc.push.settings import get_push_settings
+
+#: What every timestamp in --json looks like: ISO 8601 with the `T` and the UTC offset.
+ISO_8601 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d")
 
 
 class Ops:
@@ -56,7 +60,7 @@ def test_find_show_ban_and_unban_a_user(ops: Ops) -> None:
     assert found["id"] == str(troll.id)
     shown = ops.json("users", "show", str(troll.id))
     assert (shown["handle"], shown["banned_until"], shown["chat_messages"]) == (handle, None, 0)
-    assert "banned" in ops.run("users", "ban", str(troll.id), "--reason", "spam network")
+    assert "banned" in ops.run("users", "ban", str(troll.id), "--reason", "spam network", "--yes")
     with pytest.raises(PostgrestError) as refused:
         ops.api(troll, "join_session", p_session_id=room.id)
     assert refused.value.code == "SUSPD"
@@ -78,9 +82,9 @@ def test_live_sessions_and_ending_one(ops: Ops) -> None:
     session = make_session(ops.api, dj, p_title="Late set")
     [live] = ops.json("sessions", "live")
     assert (live["id"], live["title"]) == (session["id"], "Late set")
-    assert ops.run("sessions", "end", session["id"]).startswith(f"ended {session['id']}")
+    assert ops.run("sessions", "end", session["id"], "--yes").startswith(f"ended {session['id']}")
     assert ops.json("sessions", "live") == []
-    assert "no live session" in ops.run("sessions", "end", session["id"], code=3)
+    assert "no live session" in ops.run("sessions", "end", session["id"], "--yes", code=3)
 
 
 def test_stats_and_the_reports_queue(ops: Ops) -> None:
@@ -97,8 +101,12 @@ def test_stats_and_the_reports_queue(ops: Ops) -> None:
     )
     stats = json.loads(ops.run("stats", "--json"))
     assert (stats["live_sessions"], stats["messages_last_minute"], stats["jobs_failed"]) == (1, 1, 0)
+    assert all(type(v) is int for k, v in stats.items() if k != "tipped_today"), stats  # numbers, not "0"
+    assert stats["tipped_today"] == {}
     [report] = ops.json("moderation", "reports")
     assert (report["kind"], report["target"], report["reports_on_target"]) == ("message", message["id"], 1)
+    assert ISO_8601.fullmatch(report["created_at"]), report["created_at"]
+    assert ops.json("moderation", "reports", "--status", "dismissed") == []
 
 
 def test_a_test_push_and_what_a_user_received(ops: Ops, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -119,6 +127,64 @@ def test_a_test_push_and_what_a_user_received(ops: Ops, monkeypatch: pytest.Monk
     ops.conn.execute("select private.notify(%s, 'new_follower', 'nf:1', null)", (user.id,))
     [delivery] = ops.json("push", "deliveries", str(user.id))
     assert (delivery["kind"], delivery["status"]) == ("new_follower", "queued")
+
+
+def test_json_output_has_numbers_timestamps_and_nulls_of_the_right_types(ops: Ops) -> None:
+    dj = make_dj(ops.conn)
+    session = make_session(ops.api, dj, p_title="Typed")
+    [live] = ops.json("sessions", "live")
+    assert (type(live["listeners"]), live["title"]) == (int, "Typed")
+    assert ISO_8601.fullmatch(live["started_at"]), live["started_at"]
+    ops.conn.execute(
+        "insert into private.webhook_events (provider, event_id, event_type, livemode, provider_created_at,"
+        " payload, next_attempt_at, attempts, last_error)"
+        " values ('stripe', 'evt_typed', 'invoice.paid', false, now(), '{}', now() + interval '1 hour', 2,"
+        " 'HTTP 503')"
+    )
+    [pending] = ops.json("webhooks", "pending")
+    assert (pending["event_id"], pending["attempts"], pending["last_error"]) == ("evt_typed", 2, "HTTP 503")
+    assert ISO_8601.fullmatch(pending["next_attempt_at"]), pending["next_attempt_at"]
+    [stored] = ops.json("webhooks", "list", "--provider", "stripe")
+    assert (stored["handled"], stored["deliveries"]) == (False, 1)
+    assert ISO_8601.fullmatch(stored["received_at"]), stored["received_at"]
+    assert ops.json("webhooks", "list", "--provider", "revenuecat") == []
+    budget = ops.json("events", "budget")
+    assert type(budget["used"]) is int
+    assert isinstance(budget["listener_budget"], float)
+    assert budget["daily_messages"] is None  # no history yet: null, never "None"
+    assert ISO_8601.fullmatch(budget["cycle_start"]), budget["cycle_start"]
+    assert "None" not in ops.run("events", "budget")
+    states = {m["state"] for m in ops.json("db", "status")}
+    assert states == {"applied"}
+    handle = ops.conn.execute("select handle from public.profiles where id = %s", (dj.id,)).fetchone()[0]  # type: ignore[index]
+    [found] = ops.json("users", "find", handle)
+    assert (found["id"], found["banned_until"]) == (str(dj.id), None)
+    assert ISO_8601.fullmatch(found["created_at"]), found["created_at"]
+    assert ops.json("jobs", "failed") == []
+    assert session["id"] in ops.run("sessions", "live")
+
+
+def test_destructive_commands_dry_run_and_refuse_without_yes(ops: Ops) -> None:
+    dj = make_dj(ops.conn)
+    room = LiveRoom(ops.api, dj, make_session(ops.api, dj, p_title="Keep me"))
+    troll = room.member()
+    dry = ops.run("sessions", "end", room.id, "--dry-run")
+    assert dry.startswith(f"would end {room.id} (Keep me, ")
+    assert "no terminal" not in dry
+    refused = ops.run("sessions", "end", room.id, code=1)  # CliRunner's stdin is not a terminal
+    assert "add --yes" in refused
+    [live] = ops.json("sessions", "live")
+    assert live["id"] == room.id  # neither the dry run nor the refusal ended it
+    preview = ops.run("users", "ban", str(troll.id), "--reason", "spam", "--dry-run")
+    assert preview.startswith(f"would ban {troll.id} (@")
+    assert "1 room(s) left" in preview
+    assert "add --yes" in ops.run("users", "ban", str(troll.id), "--reason", "spam", code=1)
+    assert ops.json("users", "show", str(troll.id))["banned_until"] is None
+    still_in = ops.conn.execute(
+        "select left_at is null from public.session_members where user_id = %s", (troll.id,)
+    )
+    assert still_in.fetchone() == (True,)
+    assert "no user" in ops.run("users", "ban", str(uuid.uuid4()), "--reason", "x", "--dry-run", code=3)
 
 
 def _commands(group: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:

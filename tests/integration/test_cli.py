@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import os
+import re
 import shutil
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
+from typer.main import get_command
 from typer.testing import CliRunner
 
 from whatssound_svc import paths
@@ -150,3 +156,110 @@ def test_reset_rebuilds_the_local_database() -> None:
         relocated = LocalCluster.for_dev(LocalPgSettings(root=root, port=port)).root  # as root
         shutil.rmtree(relocated, ignore_errors=True)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _leaf_commands(group: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    for name, command in getattr(group, "commands", {}).items():
+        if getattr(command, "commands", None):
+            yield from _leaf_commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name), command
+
+
+#: Commands whose docstrings live in files other engineers are editing right now (cli/dev.py,
+#: cli/docs.py, cli/push.py); their summaries still wrap. Remove each entry once its docstring's
+#: first paragraph is one line (the test then keeps it that way).
+WRAPPED_SUMMARIES_TO_FIX = {("dev",), ("docs", "types"), ("push", "test")}
+
+
+def test_every_command_summary_is_one_whole_sentence() -> None:
+    # Typer shows a docstring's first paragraph as the summary in `whatssound <group> --help`;
+    # a hard line break inside it, or a paragraph that stops mid-sentence, shows up there.
+    broken = []
+    for path, command in _leaf_commands(get_command(app)):
+        summary = inspect.cleandoc(command.help or "").split("\n\n")[0]
+        whole = "\n" not in summary and summary.endswith(".") and ". " not in summary
+        if not whole and path not in WRAPPED_SUMMARIES_TO_FIX:
+            broken.append(f"{' '.join(path)}: {summary!r}")
+    assert broken == []
+
+
+@pytest.mark.parametrize("group", ["db", "pg", "events", "webhooks", "reconcile", "jobs", "users", "sessions",
+                                   "moderation", "media"])  # fmt: skip
+def test_group_help_lists_each_summary_as_one_sentence(group: str) -> None:
+    result = runner.invoke(app, [group, "--help"], env={"COLUMNS": "300"})
+    names = set(get_command(app).commands[group].commands)  # type: ignore[attr-defined]
+    rows = [
+        line.strip("│ ").split(maxsplit=1) for line in result.output.splitlines() if line.startswith("│ ")
+    ]
+    summaries = {row[0]: row[1].rstrip("│ ") for row in rows if len(row) == 2 and row[0] in names}
+    assert set(summaries) == names
+    assert [name for name, text in summaries.items() if not text.endswith(".")] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "valid"),
+    [
+        (["webhooks", "list", "--provider", "bogus"], ["stripe", "stripe_connect", "revenuecat"]),
+        (["moderation", "reports", "--status", "resolved"], ["open", "actioned", "dismissed"]),
+        (["jobs", "worker", "--queue", "bogus"], ["push", "media", "catalogue", "payments", "default"]),
+        (["jobs", "purge", "--older-than", "a week"], ["7d or 12h"]),
+        (["cost", "--compute", "huge"], ["micro", "small", "xl", "16xl"]),
+        (["cost", "--event-compute", "huge"], ["micro", "small", "xl", "16xl"]),
+        (["events", "tail", "--session", "room-1"], ["Not a uuid"]),
+    ],
+)
+def test_a_bad_filter_value_exits_2_naming_the_valid_ones(args: list[str], valid: list[str]) -> None:
+    # No database is reached: the value is refused first (the URL points nowhere).
+    env = {"DATABASE_URL": f"postgresql://postgres:x@127.0.0.1:{free_port()}/postgres", "COLUMNS": "300"}
+    result = runner.invoke(app, args, env=env)
+    assert result.exit_code == 2, result.output
+    assert [v for v in valid if v not in result.output] == []
+
+
+def test_reset_refuses_without_a_terminal_or_yes_and_dry_run_changes_nothing() -> None:
+    env = {"DATABASE_URL": "", "WHATSSOUND_ASSUME_YES": None, "WHATSSOUND_DRY_RUN": None}
+    dry = runner.invoke(app, ["db", "reset", "--dry-run"], env=env)
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.startswith("would drop the database postgres of the local cluster")
+    refused = runner.invoke(app, ["db", "reset"], env=env)  # stdin is not a terminal
+    assert refused.exit_code == 1
+    assert "add --yes" in refused.output
+
+
+#: Database objects a CLI command may still name in SQL. Named views are an interface of their own
+#: (they are the query); the rest sit in files other engineers are editing right now (cli/dev.py,
+#: cli/push.py) and move to named functions with their next change.
+INLINE_SQL_ALLOWED = {
+    ("users.py", "private.user_overview"),  # a view: `select * from private.user_overview`
+    ("stats.py", "private.platform_now"),  # a view
+    ("dev.py", "auth.users"),  # the demo users' banner
+    ("push.py", "public.push_devices"),
+    ("push.py", "private.push_messages"),
+}
+#: A table or view after from/join/update/into (a function call is followed by "(").
+RELATION = re.compile(r"\b(?:from|join|update|into)\s+([a-z_]+\.[a-z_]+)\b(?!\s*\()", re.IGNORECASE)
+STATEMENT = re.compile(r"\b(select|update|delete|insert)\b", re.IGNORECASE)
+
+
+def _sql_relations(source: str) -> set[str]:
+    strings = [
+        n.value
+        for n in ast.walk(ast.parse(source))
+        if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
+    return {name for text in strings if STATEMENT.search(text) for name in RELATION.findall(text)}
+
+
+def test_cli_commands_call_named_database_functions_instead_of_inline_sql() -> None:
+    assert _sql_relations('q = "select a from private.t where b" " join public.u on true"') == {
+        "private.t",
+        "public.u",
+    }
+    assert _sql_relations('q = "select * from private.f(%s)"; r = "select private.g()"') == set()
+    inline = {
+        (path.name, name)
+        for path in sorted((paths.REPO_ROOT / "whatssound_svc" / "cli").glob("*.py"))
+        for name in _sql_relations(path.read_text())
+    }
+    assert inline - INLINE_SQL_ALLOWED == set()

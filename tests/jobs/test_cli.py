@@ -58,7 +58,15 @@ def test_purge_keeps_recent_and_unfinished_jobs(fresh_db: FreshDb) -> None:
             "update procrastinate.procrastinate_events set at = now() - interval '10 days' where job_id = %s",
             (done,),
         )
-        result = CliRunner().invoke(cli, ["jobs", "purge", "--older-than", "7d"], env=env)
+        both = [(done,), (waiting,)]
+        dry = CliRunner().invoke(cli, ["jobs", "purge", "--older-than", "7d", "--dry-run"], env=env)
+        assert dry.output.strip() == "would delete 1 job(s) finished more than 7d ago (run without --dry-run)"
+        assert conn.execute("select id from procrastinate.procrastinate_jobs order by id").fetchall() == both
+        unasked = CliRunner().invoke(cli, ["jobs", "purge", "--older-than", "7d"], env=env)
+        assert unasked.exit_code == 1  # no terminal to confirm on, and no --yes: nothing deleted
+        assert "add --yes" in unasked.output
+        assert conn.execute("select id from procrastinate.procrastinate_jobs order by id").fetchall() == both
+        result = CliRunner().invoke(cli, ["jobs", "purge", "--older-than", "7d", "--yes"], env=env)
         assert result.output.strip() == "deleted 1 job(s) finished more than 7d ago"
         left = conn.execute("select id from procrastinate.procrastinate_jobs").fetchall()
         assert left == [(waiting,)]

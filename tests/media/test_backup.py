@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 
+import pytest
+from botocore.exceptions import ClientError
 from typer.testing import CliRunner
 
 from tests.media.audio import encode, sine
@@ -81,14 +83,22 @@ def test_verify_reports_missing_mismatched_and_orphaned_copies_and_restore_bring
 
     # Storage loses an original: restore it from R2, byte for byte
     studio.stores.storage.delete_object(Bucket="audio", Key=f"{studio.dj.id}/kept.wav")
-    code, restored = media(studio, "restore", f"{prefix}/kept.wav")
+    dry = CliRunner().invoke(
+        cli, ["media", "restore", f"{prefix}/kept.wav", "--dry-run", "--db-url", studio.db.url()]
+    )
+    assert dry.output.startswith(f"would copy {prefix}/kept.wav (SHA-256 {hashlib.sha256(kept).hexdigest()})")
+    refused = CliRunner().invoke(cli, ["media", "restore", f"{prefix}/kept.wav", "--db-url", studio.db.url()])
+    assert (refused.exit_code, "add --yes" in refused.output) == (1, True)  # no terminal, no --yes
+    with pytest.raises(ClientError):  # neither put it back
+        studio.stores.storage.get_object(Bucket="audio", Key=f"{studio.dj.id}/kept.wav")
+    code, restored = media(studio, "restore", f"{prefix}/kept.wav", "--yes")
     assert (code, restored["sha256"]) == (0, hashlib.sha256(kept).hexdigest())  # type: ignore[call-overload]
     body = studio.stores.storage.get_object(Bucket="audio", Key=f"{studio.dj.id}/kept.wav")
     assert body["Body"].read() == kept
 
     # an altered copy is refused, and Storage is left as it was
     result = CliRunner().invoke(
-        cli, ["media", "restore", f"{prefix}/altered.wav", "--db-url", studio.db.url()]
+        cli, ["media", "restore", f"{prefix}/altered.wav", "--yes", "--db-url", studio.db.url()]
     )
     assert result.exit_code == 1
     assert "is not the recorded" in str(result.exception) + result.output

@@ -11,6 +11,8 @@ import typer
 from rich.console import Console
 
 from whatssound_svc.capacity import cost, workload
+from whatssound_svc.cli.options import Json
+from whatssound_svc.cli.output import dumps
 
 #: The reference month and the realtime design as the migrations set it (docs/capacity.md).
 REFERENCE = workload.Reference()
@@ -47,11 +49,12 @@ def monthly(  # noqa: PLR0917 (typer: one parameter per option)
     biggest_event: Annotated[
         int, typer.Option(help="Concurrent listeners of the month's biggest set.")
     ] = REFERENCE.biggest_event,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: Json = False,
 ) -> None:
-    """Compute the monthly bill of the reference workload (docs/capacity.md) from the simulator's
-    measured per-listener-minute figures, the database's realtime settings and the dated price
-    list; flag quotas it would breach.
+    """Compute the reference workload's monthly bill (docs/capacity.md) and flag quotas it would breach.
+
+    From the simulator's measured per-listener-minute figures, the database's realtime settings
+    and the dated price list.
 
     Example: whatssound cost --push-max 50 --poll-ms 1500
     """
@@ -62,16 +65,20 @@ def monthly(  # noqa: PLR0917 (typer: one parameter per option)
                      monthly_messages=monthly_messages or None)  # fmt: skip
     ref = workload.Reference(mau=mau, biggest_event=biggest_event, phone_share=phone_share, design=design)
     event = event_compute if event_compute and event_compute != "none" else None
+    price_list = cost.load_prices(prices)
+    for hint, size in (("--compute", compute), ("--event-compute", event)):
+        if size is not None and size not in price_list.compute:
+            known = ", ".join(price_list.compute)
+            raise typer.BadParameter(f"no compute size {size!r}; choose from {known}", param_hint=hint)
     try:
         month = workload.month(ref, per, compute=compute, event_compute=event)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--mau / --biggest-event") from exc
-    price_list = cost.load_prices(prices)
     bill = cost.bill(month.usage, price_list)
     flags = cost.breaches(replace(month.peaks, compute=event or compute), price_list)
     if as_json:
         lines = [line.__dict__ for line in bill.lines]
-        typer.echo(json.dumps({"total": bill.total, "lines": lines, "breaches": flags, "notes": month.notes}))
+        typer.echo(dumps({"total": bill.total, "lines": lines, "breaches": flags, "notes": month.notes}))
         return
     console = Console()
     console.print(cost.render(bill, flags))

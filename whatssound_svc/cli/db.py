@@ -17,7 +17,8 @@ from rich.table import Table
 
 from whatssound_svc import bootstrap as bootstrap_mod
 from whatssound_svc import migrations, paths, schemadump
-from whatssound_svc.cli.options import AdminUrl, DbUrl
+from whatssound_svc.cli.options import AdminUrl, DbUrl, DryRun, Json, Yes, confirm
+from whatssound_svc.cli.output import emit
 from whatssound_svc.errors import WhatsSoundError
 from whatssound_svc.localpg import LocalCluster
 from whatssound_svc.pginstall import PgBinaries
@@ -91,33 +92,49 @@ def push(
 
 
 @app.command()
-def status(db_url: DbUrl = None, migrations_dir: MigrationsDir = paths.MIGRATIONS_DIR) -> None:
+def status(
+    db_url: DbUrl = None, migrations_dir: MigrationsDir = paths.MIGRATIONS_DIR, as_json: Json = False
+) -> None:
     """Compare local migration files with the database's ledger (like [bold]supabase migration list[/]).
 
     Exits 3 when something is pending or edited, so scripts can gate on it.
 
-    Example: whatssound db status --db-url "$SUPABASE_DB_URL"
+    Example: whatssound db status --db-url "$SUPABASE_DB_URL" --json
     """
     with target(db_url, None) as where, psycopg.connect(where.url, autocommit=True) as conn:
         local = {m.version: m for m in migrations.local_migrations(migrations_dir)}
         applied = migrations.applied_migrations(conn)
     edited = {m.version for m in migrations.edited_migrations(list(local.values()), applied)}
-    table = Table("Local", "Remote", "Name", "State")
-    trouble = False
+    rows = []
     for version in sorted(set(local) | set(applied)):
         name = local[version].name if version in local else (applied[version].name or "")
         if version in edited:
-            state, trouble = "[red]edited since applied[/]", True
+            state = "edited since applied"
         elif version not in applied:
-            state, trouble = "[yellow]pending[/]", True
+            state = "pending"
         elif version not in local:
-            state, trouble = "[red]missing locally[/]", True
+            state = "missing locally"
         else:
             state = "applied"
-        table.add_row(version if version in local else "", version if version in applied else "", name, state)
-    console.print(table)
-    if trouble:
+        rows.append(
+            (version if version in local else None, version if version in applied else None, name, state)
+        )
+    if as_json:
+        emit(("local", "remote", "name", "state"), rows, as_json=True)
+    else:
+        table = Table("Local", "Remote", "Name", "State")
+        for local_version, remote_version, name, state in rows:
+            table.add_row(local_version or "", remote_version or "", name, _STATE_STYLE.get(state, state))
+        console.print(table)
+    if any(state != "applied" for *_, state in rows):
         raise typer.Exit(3)
+
+
+_STATE_STYLE = {
+    "edited since applied": "[red]edited since applied[/]",
+    "pending": "[yellow]pending[/]",
+    "missing locally": "[red]missing locally[/]",
+}
 
 
 @app.command("bootstrap")
@@ -137,14 +154,11 @@ def bootstrap_cmd(
 
 
 @app.command()
-def reset(
-    yes: Annotated[
-        bool, typer.Option("--yes", "-y", envvar="WHATSSOUND_ASSUME_YES", help="Do not ask for confirmation.")
-    ] = False,
-) -> None:
+def reset(dry_run: DryRun = False, yes: Yes = False) -> None:
     """Rebuild the LOCAL database from scratch: drop it, then shim, migrations and seed data.
 
     Only ever acts on the local cluster; to reset anything else, do it deliberately by hand.
+    Asks first (skip with --yes); --dry-run only says what it would drop and apply.
 
     Example: whatssound db reset --yes
     """
@@ -152,9 +166,14 @@ def reset(
         raise WhatsSoundError(
             "db reset only rebuilds the local cluster; unset DATABASE_URL to confirm that is meant"
         )
-    if not yes:
-        typer.confirm("Drop the local database and rebuild it?", abort=True)
-    with LocalCluster.for_dev().running() as cluster:
+    cluster = LocalCluster.for_dev()
+    what = f"database postgres of the local cluster ({cluster.data_dir})"
+    if dry_run:
+        count = len(migrations.local_migrations(paths.MIGRATIONS_DIR))
+        typer.echo(f"would drop the {what}, then apply the shim, {count} migration(s) and the seed data")
+        return
+    confirm(f"Drop the {what} and rebuild it?", yes=yes)
+    with cluster.running():
         with psycopg.connect(cluster.url("supabase_admin", "template1"), autocommit=True) as admin:
             admin.execute("drop database if exists postgres with (force)")
             # Owned by the superuser for now: on a fresh cluster role postgres does not exist yet;
@@ -169,8 +188,9 @@ def new(
     domain: Annotated[str, typer.Argument(help="Schema area, e.g. rooms, queue, payments.")],
     name: Annotated[str, typer.Argument(help="What changes, e.g. add-chat-modes.")],
 ) -> None:
-    """Create a migration: sql/<domain>/<UTC timestamp>_<domain>-<name>.sql, linked from
-    supabase/migrations/ (the folder `supabase db push` reads).
+    """Create a migration file sql/<domain>/<UTC timestamp>_<domain>-<name>.sql and its link.
+
+    The link is in supabase/migrations/, the folder `supabase db push` reads.
 
     Example: whatssound db new rooms add-slow-mode
     """
@@ -198,8 +218,10 @@ def dump(
         Path, typer.Option(envvar="WHATSSOUND_SCHEMA_DIR", help="Folder the artifacts are written to.")
     ] = schemadump.SCHEMA_DIR,
 ) -> None:
-    """Write the migrated schema's reviewed artifacts (sql/schema/: the settings' defaults) from a
-    freshly migrated database; a test fails when they are stale.
+    """Write the migrated schema's reviewed artifacts (sql/schema/) from a freshly migrated database.
+
+    One file per table, view, function and type (pg_dump of the configured PostgreSQL), and the
+    settings' defaults; a test fails when they are stale.
 
     Example: make db-reset && whatssound db dump
     """

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Annotated
 
 import psycopg
 import typer
+from psycopg.rows import dict_row
 
 from whatssound_svc import events_tail
 from whatssound_svc.cli.db import target
-from whatssound_svc.cli.options import DbUrl
+from whatssound_svc.cli.options import DbUrl, Json
+from whatssound_svc.cli.output import dumps, emit_one, shown
 
 app = typer.Typer(help="Watch realtime events (Broadcast from Database).", no_args_is_help=True)
 
@@ -46,26 +47,29 @@ def tail(  # noqa: PLR0917 (typer: one parameter per option)
         raise typer.BadParameter(str(exc)) from exc
     with target(db_url, None) as where:
         for broadcast in events_tail.follow(where.url, topic, dt.timedelta(seconds=since), once=once):
-            typer.echo(json.dumps(broadcast.payload) if raw else broadcast.line())
+            typer.echo(dumps(broadcast.payload) if raw else broadcast.line())
 
 
 @app.command()
-def budget(db_url: DbUrl = None) -> None:
+def budget(db_url: DbUrl = None, as_json: Json = False) -> None:
     """Show this billing cycle's Realtime messages and the paced listener budget.
 
-    Example: whatssound events budget
+    Example: whatssound events budget --json
     """
-    with target(db_url, None) as where, psycopg.connect(where.url) as conn:
-        cur = conn.execute("select * from private.rt_pacing()")
-        row = cur.fetchone()
-        assert row is not None
-        assert cur.description is not None
-        for column, value in zip(cur.description, row, strict=True):
-            typer.echo(f"{column.name:<24} {_shown(value)}")
+    with target(db_url, None) as where, psycopg.connect(where.url, row_factory=dict_row) as conn:
+        row = conn.execute("select * from private.rt_pacing()").fetchone()
+    assert row is not None
+    if as_json:
+        emit_one(row, as_json=True)
+        return
+    for name, value in row.items():
+        typer.echo(f"{name:<24} {_shown(value)}")
 
 
 def _shown(value: object) -> str:
-    """Numbers with thousands separators (2 decimals for fractions); the rest as they print."""
+    """Numbers with thousands separators (2 decimals for fractions), "-" when unknown yet."""
+    if value is None:
+        return "-"
     if isinstance(value, float):
         return f"{value:,.2f}"
-    return f"{value:,}" if isinstance(value, int) else str(value)
+    return f"{value:,}" if isinstance(value, int) else shown(value)

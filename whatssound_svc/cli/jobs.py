@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import re
 from typing import Annotated
 
 import psycopg
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from whatssound_svc.cli.db import target
-from whatssound_svc.cli.options import DbUrl, Json
+from whatssound_svc.cli.options import DbUrl, DryRun, Json, Yes, confirm
+from whatssound_svc.cli.output import emit
 from whatssound_svc.jobs import queue, runner
 
 app = typer.Typer(help="Background jobs (procrastinate, schema `procrastinate`).", no_args_is_help=True)
@@ -41,6 +39,11 @@ def worker(
     """
     with target(db_url, None) as where:
         jobs = queue.make_app(where.url, heartbeat_s=heartbeat_s, stalled_after_s=stalled_after_s)
+        known = sorted({task.queue for task in jobs.tasks.values()})
+        if unknown := sorted(set(queues or ()) - set(known)):
+            raise typer.BadParameter(
+                f"no queue {', '.join(unknown)}: choose from {', '.join(known)}", param_hint="--queue"
+            )
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(runner.work_forever(jobs, concurrency=concurrency, queues=queues))
 
@@ -56,27 +59,10 @@ def failed(
     Example: whatssound jobs failed --limit 20
     """
     with target(db_url, None) as where, psycopg.connect(where.url) as conn:
-        rows = conn.execute(
-            "select j.id, j.task_name, j.queue_name, j.attempts, f.error, f.failed_at"
-            " from procrastinate.procrastinate_jobs as j"
-            " left join lateral (select x.error, x.failed_at from private.job_failures as x"
-            "   where x.job_id = j.id order by x.attempt desc limit 1) as f on true"
-            " where j.status = 'failed' order by j.id desc limit %s",
-            (limit,),
-        ).fetchall()
-    if as_json:
-        keys = ("id", "task", "queue", "attempts", "last_error", "failed_at")
-        typer.echo(json.dumps([dict(zip(keys, r, strict=True)) for r in rows], default=str))
-        return
-    table = Table(
-        "id", "task", "queue", "attempts", "last error", "failed at", title=f"{len(rows)} failed job(s)"
-    )
-    for job_id, task, queue_name, attempts, error, at in rows:
-        table.add_row(
-            str(job_id), task, queue_name, str(attempts), error or "", f"{at:%Y-%m-%d %H:%M}" if at else ""
-        )
-    Console().print(table)
-    if rows:
+        rows = conn.execute("select * from private.failed_jobs(%s)", (limit,)).fetchall()
+    columns = ("id", "task", "queue", "attempts", "last_error", "failed_at")
+    emit(columns, rows, as_json=as_json, title=f"{len(rows)} failed job(s)")
+    if rows and not as_json:
         typer.echo("Fix the cause, then: whatssound jobs retry <id>")
 
 
@@ -116,17 +102,27 @@ def purge(
     ] = "7d",
     db_url: DbUrl = None,
     include_failed: Annotated[bool, typer.Option(help="Delete failed (dead-lettered) jobs too.")] = False,
+    dry_run: DryRun = False,
+    yes: Yes = False,
 ) -> None:
     """Delete finished jobs (succeeded, cancelled; failed with --include-failed) older than the age.
 
-    Example: whatssound jobs purge --older-than 14d --include-failed
+    Asks first with the count (skip with --yes); --dry-run only prints the count.
+
+    Example: whatssound jobs purge --older-than 14d --include-failed --dry-run
     """
-    statuses = ["succeeded", "cancelled", "aborted"] + (["failed"] if include_failed else [])
+    age = _age(older_than)
+    purge_sql = "select private.purge_finished_jobs(%s::interval, %s, %s)"
     with target(db_url, None) as where, psycopg.connect(where.url, autocommit=True) as conn:
-        deleted = conn.execute(
-            "delete from procrastinate.procrastinate_jobs as j where j.status::text = any(%s)"
-            " and not exists (select 1 from procrastinate.procrastinate_events as e where e.job_id = j.id"
-            "   and e.at > now() - %s::interval)",
-            (statuses, _age(older_than)),
-        ).rowcount
-    typer.echo(f"deleted {deleted} job(s) finished more than {older_than} ago")
+        row = conn.execute(purge_sql, (age, include_failed, True)).fetchone()
+        count = row[0] if row else 0
+        if dry_run:
+            typer.echo(
+                f"would delete {count} job(s) finished more than {older_than} ago (run without --dry-run)"
+            )
+            return
+        if count:
+            confirm(f"Delete {count} job(s) finished more than {older_than} ago?", yes=yes)
+            row = conn.execute(purge_sql, (age, include_failed, False)).fetchone()
+            count = row[0] if row else 0
+    typer.echo(f"deleted {count} job(s) finished more than {older_than} ago")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -26,3 +27,30 @@ AdminUrl = Annotated[
     ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Machine-readable output: one JSON document.")]
+DryRun = Annotated[
+    bool,
+    typer.Option(
+        "--dry-run", envvar="WHATSSOUND_DRY_RUN", help="Say what would be done (with counts); change nothing."
+    ),
+]
+Yes = Annotated[
+    bool,
+    typer.Option("--yes", "-y", envvar="WHATSSOUND_ASSUME_YES", help="Do not ask for confirmation."),
+]
+
+
+def confirm(question: str, *, yes: bool) -> None:
+    """Ask before a destructive step; without a terminal to ask on, refuse unless ``--yes`` was given.
+
+    Refusing (or answering no) exits 1 before anything changed.
+    """
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        typer.echo(
+            f"{question} Not asking without a terminal: nothing done; add --yes to go ahead.", err=True
+        )
+        raise typer.Exit(1)
+    if not typer.confirm(question):
+        typer.echo("nothing done", err=True)
+        raise typer.Exit(1)

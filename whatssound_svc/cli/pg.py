@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
+from whatssound_svc.cli.options import Json
+from whatssound_svc.cli.output import emit_one
 from whatssound_svc.localpg import LocalCluster
 
 app = typer.Typer(help="Manage the local PostgreSQL cluster (data in .local/pg).", no_args_is_help=True)
@@ -33,18 +35,28 @@ def stop() -> None:
 
 
 @app.command()
-def status() -> None:
+def status(as_json: Json = False) -> None:
     """Say whether the local cluster runs, where, and with which binaries (exit 3 when stopped).
 
-    Example: whatssound pg status
+    Example: whatssound pg status --json
     """
     cluster = LocalCluster.for_dev()
     pid = cluster.postmaster_pid()
-    state = f"running (pid {pid})" if pid else "stopped"
-    console.print(f"state:    {state}")
-    console.print(f"url:      {cluster.url()}")
-    console.print(f"data:     {cluster.data_dir}")
-    console.print(f"binaries: {cluster.binaries.bindir} (PostgreSQL {cluster.binaries.major_version})")
+    facts = {
+        "state": "running" if pid else "stopped",
+        "pid": pid or None,
+        "url": cluster.url(),
+        "data": str(cluster.data_dir),
+        "binaries": str(cluster.binaries.bindir),
+        "postgresql": cluster.binaries.major_version,
+    }
+    if as_json:
+        emit_one(facts, as_json=True)
+    else:
+        console.print(f"state:    {f'running (pid {pid})' if pid else 'stopped'}")
+        console.print(f"url:      {facts['url']}")
+        console.print(f"data:     {facts['data']}")
+        console.print(f"binaries: {facts['binaries']} (PostgreSQL {facts['postgresql']})")
     if not pid:
         raise typer.Exit(3)
 

@@ -14,6 +14,7 @@ from rich.console import Console
 
 from whatssound_svc.cli.db import target
 from whatssound_svc.cli.options import DbUrl
+from whatssound_svc.cli.output import shown
 from whatssound_svc.payments import revenuecat as rc
 from whatssound_svc.payments import stripe_reconcile
 
@@ -48,14 +49,10 @@ def revenuecat_user(
         except rc.RevenueCatError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
-        rows = conn.execute(
-            "select entitlement, coalesce(expires_at::text, 'lifetime') from public.entitlements"
-            " where user_id = %s and source = 'revenuecat' order by entitlement",
-            (user,),
-        ).fetchall()
+        rows = conn.execute("select * from private.revenuecat_entitlements(%s)", (user,)).fetchall()
     typer.echo(
         f"{user}: {written} entitlement row(s) written; now: "
-        + (", ".join(f"{n} until {e}" for n, e in rows) or "none")
+        + (", ".join(f"{n} until {shown(e) or 'lifetime'}" for n, e in rows) or "none")
     )
 
 
@@ -82,8 +79,9 @@ def stripe_events(
     ] = True,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print every event listed.")] = False,
 ) -> None:
-    """List Stripe's events of the window and feed the ones we never stored through the webhook ledger
-    (idempotent: stored events only count as duplicates), then process them.
+    """Feed Stripe's events of the window that we never stored through the webhook ledger, then process them.
+
+    Idempotent: events already stored only count as duplicates.
 
     Example: whatssound reconcile stripe --since 3d   (with WHATSSOUND_PAYMENTS_STRIPE_SECRET_KEY set)
     """  # fmt: skip

@@ -40,11 +40,13 @@ def simulate(  # noqa: PLR0917 (typer: one parameter per option)
     out: Annotated[Path | None, typer.Option("--out", help="Write the figures as JSON here.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No live view (for long runs and CI).")] = False,
 ) -> None:
-    """Simulate live rooms against the database: a DJ per room playing the queue, listeners who
-    join, heartbeat, chat, request, vote, drop off and come back, moderators who time people out.
-    Every action is a real RPC called as PostgREST calls it (one transaction, the caller's role
-    and claims, a pool of 10 connections), offered on schedule. Shows each room live, then a
-    summary; --out writes the figures `whatssound cost` reads.
+    """Simulate live rooms against the database through the real RPCs, then summarise what they cost.
+
+    A DJ per room plays the queue; listeners join, heartbeat, chat, request, vote, drop off and
+    come back; moderators time people out. Every action is a real RPC called as PostgREST calls
+    it (one transaction, the caller's role and claims, a pool of 10 connections), offered on
+    schedule. Shows each room live, then a summary; --out writes the figures `whatssound cost`
+    reads.
 
     Example: whatssound simulate --rooms 15,40,200 --duration 120 --seed 7 --out sim.json
     """

@@ -11,7 +11,9 @@ from whatssound_svc.cli.output import emit_one
 
 
 def stats(db_url: DbUrl = None, as_json: Json = False) -> None:
-    """Live sessions and listeners, chat messages in the last minute, tips today (count and amount per
+    """Show the platform right now, in one screen.
+
+    Live sessions and listeners, chat messages in the last minute, tips today (count and amount per
     currency, smallest unit), pushes in the last hour, jobs waiting and failed, webhooks pending.
 
     Example: whatssound stats --json

@@ -10,7 +10,7 @@ import typer
 from psycopg.rows import dict_row
 
 from whatssound_svc.cli.db import target
-from whatssound_svc.cli.options import DbUrl, Json
+from whatssound_svc.cli.options import DbUrl, DryRun, Json, Yes, confirm
 from whatssound_svc.cli.output import emit, emit_one
 
 app = typer.Typer(help="Users and platform bans.", no_args_is_help=True)
@@ -29,17 +29,8 @@ def find(
 
     Example: whatssound users find dj_nova
     """
-    digits = "".join(c for c in query if c.isdigit())
     with target(db_url, None) as where, psycopg.connect(where.url) as conn:
-        rows = conn.execute(
-            "select p.id, p.handle, p.display_name, u.phone, u.email, u.created_at, u.banned_until::text"
-            " from public.profiles as p join auth.users as u on u.id = p.id"
-            " where p.handle ilike '%%' || %(q)s || '%%' or p.display_name ilike '%%' || %(q)s || '%%'"
-            "   or (%(d)s <> '' and u.phone like '%%' || %(d)s || '%%')"
-            "   or u.email ilike %(q)s or p.id::text = %(q)s"
-            " order by p.handle limit 20",
-            {"q": query.strip(), "d": digits if len(digits) >= 6 else ""},
-        ).fetchall()
+        rows = conn.execute("select * from private.find_users(%s)", (query,)).fetchall()
     columns = ("id", "handle", "name", "phone", "email", "created_at", "banned_until")
     emit(columns, rows, as_json=as_json, title=f"{len(rows)} user(s) matching {query!r}")
 
@@ -63,15 +54,29 @@ def ban(
     user_id: UserId,
     reason: Annotated[str, typer.Option(help="Why (kept in the audit log).")],
     db_url: DbUrl = None,
+    dry_run: DryRun = False,
+    yes: Yes = False,
 ) -> None:
-    """Ban a user from the whole platform: Supabase Auth refuses their sign-ins and token refreshes
-    (banned_until), every API request refuses them at once whatever their token (PostgREST's
-    pre-request hook; Storage and Realtime by policy), their live and scheduled sessions end, and
-    they leave the rooms they are in. Reversible with `users unban`.
+    """Ban a user from the whole platform until `users unban` lifts it.
+
+    Supabase Auth refuses their sign-ins and token refreshes (banned_until), every API request
+    refuses them at once whatever their token (PostgREST's pre-request hook; Storage and Realtime
+    by policy), their live and scheduled sessions end, and they leave the rooms they are in.
+    Asks first (skip with --yes); --dry-run only says what would end.
 
     Example: whatssound users ban 3f6c1a2e-... --reason "spam accounts network"
     """
     with target(db_url, None) as where, psycopg.connect(where.url, autocommit=True) as conn:
+        preview = conn.execute("select * from private.platform_ban_preview(%s)", (user_id,)).fetchone()
+        if preview is None:
+            typer.echo(f"no user {user_id}", err=True)
+            raise typer.Exit(3)
+        handle, _, sessions, rooms = preview
+        what = f"{user_id} (@{handle}): {sessions} session(s) would end, {rooms} room(s) left"
+        if dry_run:
+            typer.echo(f"would ban {what} (run without --dry-run to do it)")
+            return
+        confirm(f"Ban {what}?", yes=yes)
         row = conn.execute("select private.platform_ban(%s, %s)", (user_id, reason)).fetchone()
     if not (row and row[0]):
         typer.echo(f"no user {user_id}", err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from typing import Annotated
 
 import psycopg
@@ -16,6 +17,14 @@ app = typer.Typer(help="Stored payment webhook events (private.webhook_events)."
 EventId = Annotated[str, typer.Argument(help="The provider's event id (evt_... or a RevenueCat event id).")]
 
 
+class Provider(enum.StrEnum):
+    """The ledger's providers (the check constraint on private.webhook_events.provider)."""
+
+    stripe = "stripe"
+    stripe_connect = "stripe_connect"
+    revenuecat = "revenuecat"
+
+
 @app.command()
 def replay(event_id: EventId, db_url: DbUrl = None) -> None:
     """Process a stored event again now (effects are idempotent: nothing is applied twice).
@@ -23,40 +32,34 @@ def replay(event_id: EventId, db_url: DbUrl = None) -> None:
     Example: whatssound webhooks replay evt_1PxYz...
     """
     with target(db_url, None) as where, psycopg.connect(where.url, autocommit=True) as conn:
-        rows = conn.execute(
-            "update private.webhook_events set handled_at = null, next_attempt_at = now() where event_id = %s"
-            " returning provider, event_type",
-            (event_id,),
-        ).fetchall()
-        if not rows:
-            typer.echo(f"no stored event {event_id}", err=True)
-            raise typer.Exit(3)
-        conn.execute("select private.process_webhook_events()")
-        row = conn.execute(
-            "select handled_at is not null, attempts, last_error from private.webhook_events"
-            " where event_id = %s",
-            (event_id,),
-        ).fetchone()
-    for provider, event_type in rows:
-        typer.echo(f"{provider} {event_type} {event_id}: ", nl=False)
-    if row and row[0]:
-        typer.echo(f"handled (attempt {row[1]})")
-    else:
-        typer.echo(f"not handled yet: {row[2] if row else 'unknown'}; the worker retries it")
+        rows = conn.execute("select * from private.webhook_replay(%s)", (event_id,)).fetchall()
+    if not rows:
+        typer.echo(f"no stored event {event_id}", err=True)
+        raise typer.Exit(3)
+    unhandled = False
+    for provider, event_type, handled, attempts, error in rows:
+        outcome = (
+            f"handled (attempt {attempts})" if handled else f"not handled yet: {error}; the worker retries it"
+        )
+        typer.echo(f"{provider} {event_type} {event_id}: {outcome}")
+        unhandled = unhandled or not handled
+    if unhandled:
         raise typer.Exit(4)
 
 
 @app.command()
-def pending(db_url: DbUrl = None) -> None:
+def pending(db_url: DbUrl = None, as_json: Json = False) -> None:
     """List events not handled yet, oldest first, with why (the worker retries them with backoff).
 
-    Example: whatssound webhooks pending
+    Example: whatssound webhooks pending --json
     """
     with target(db_url, None) as where, psycopg.connect(where.url) as conn:
-        rows = conn.execute(
-            "select provider, event_id, event_type, attempts, next_attempt_at, coalesce(last_error, '')"
-            " from private.webhook_events where handled_at is null order by provider_created_at limit 100"
-        ).fetchall()
+        rows = conn.execute("select * from private.webhook_events_pending()").fetchall()
+    if as_json:
+        emit(
+            ("provider", "event_id", "type", "attempts", "next_attempt_at", "last_error"), rows, as_json=True
+        )
+        return
     for provider, event_id, event_type, attempts, next_at, error in rows:
         when = f"{next_at:%H:%M:%S}"
         typer.echo(f"{provider:<15} {event_id:<40} {event_type:<32} attempts={attempts} next={when} {error}")
@@ -67,7 +70,7 @@ def pending(db_url: DbUrl = None) -> None:
 @app.command("list")
 def list_events(
     db_url: DbUrl = None,
-    provider: Annotated[str | None, typer.Option(help="stripe, stripe_connect or revenuecat.")] = None,
+    provider: Annotated[Provider | None, typer.Option(help="Only this provider's events.")] = None,
     limit: Annotated[int, typer.Option(min=1, help="How many, newest first.")] = 50,
     as_json: Json = False,
 ) -> None:
@@ -77,11 +80,8 @@ def list_events(
     """
     with target(db_url, None) as where, psycopg.connect(where.url) as conn:
         rows = conn.execute(
-            "select provider, event_id, event_type, received_at, deliveries, handled_at is not null,"
-            " attempts, last_error from private.webhook_events"
-            " where %(p)s::text is null or provider = %(p)s"
-            " order by received_at desc limit %(n)s",
-            {"p": provider, "n": limit},
+            "select * from private.webhook_events_recent(%s, %s)",
+            (provider.value if provider else None, limit),
         ).fetchall()
     columns = (
         "provider",

@@ -1,0 +1,1 @@
+../../sql/ops/20261203132322_ops-cli-functions.sql
