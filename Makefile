@@ -9,10 +9,10 @@ STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := tools/node_modules/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help install tools dev demo serve test pytest lint fmt db-push db-status db-reset bench clean
+.PHONY: help install tools dev demo serve test pytest e2e lint fmt db-push db-status db-reset bench clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (set PYTHON=python3.11)")'
@@ -42,6 +42,9 @@ test: lint pytest ## Run every check: lint, then the full test suite
 
 pytest: $(STAMP) tools ## Run the test suite only (pass ARGS=... to pytest)
 	$(BIN)/pytest $(ARGS)
+
+e2e: $(STAMP) tools ## End to end on a real local Supabase (`supabase start`; needs Docker, minutes)
+	$(BIN)/pytest tests/e2e $(ARGS)
 
 lint: $(STAMP) ## ruff (lint + format check), mypy, sqlfluff
 	$(BIN)/ruff check .
