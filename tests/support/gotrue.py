@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,12 +18,13 @@ from typing import Any, Literal
 import psycopg
 from psycopg import sql
 
-from tests.support.postgrest import Identity
+from whatssound_svc.gotrue import ISSUER, access_token_claims
+from whatssound_svc.postgrest import Identity
+
+__all__ = ["ISSUER", "AuthUser", "as_role", "create_user"]
 
 Kind = Literal["phone", "apple", "google", "anonymous"]
 _serial = itertools.count(1)
-#: Where GoTrue says tokens come from (the local API URL of config.toml).
-ISSUER = "http://127.0.0.1:54321/auth/v1"
 
 
 @contextlib.contextmanager
@@ -54,25 +54,11 @@ class AuthUser:
 
     def claims(self, **overrides: Any) -> dict[str, Any]:
         """The access token's claims as GoTrue issues them after sign-in."""
-        now = int(time.time())
-        method = {"phone": "otp", "anonymous": "anonymous"}.get(self.kind, "oauth")
-        provider = {"anonymous": "anonymous"}.get(self.kind, self.kind)
-        claims: dict[str, Any] = {
-            "iss": ISSUER,
-            "sub": str(self.id),
-            "aud": "authenticated",
-            "exp": now + 3600,
-            "iat": now,
-            "email": self.email or "",
-            "phone": self.phone or "",
-            "app_metadata": {"provider": provider, "providers": [provider]},
-            "user_metadata": self.user_metadata,
-            "role": "authenticated",
-            "aal": "aal1",
-            "amr": [{"method": method, "timestamp": now}],
-            "session_id": str(uuid.uuid4()),
-            "is_anonymous": self.is_anonymous,
-        }
+        provider = self.kind
+        claims = access_token_claims(
+            self.id, self.email, self.phone, {"provider": provider, "providers": [provider]},
+            self.user_metadata, self.is_anonymous,
+        )  # fmt: skip
         claims.update(overrides)
         return claims
 

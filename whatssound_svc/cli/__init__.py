@@ -24,6 +24,7 @@ from whatssound_svc.cli import (
     pg,
     push,
     reconcile,
+    rpc,
     sessions,
     simulate,
     stats,
@@ -52,6 +53,7 @@ app.add_typer(sessions.app, name="sessions")
 app.add_typer(push.app, name="push")
 app.add_typer(moderation.app, name="moderation")
 app.add_typer(media.app, name="media")
+app.command("rpc")(rpc.rpc)
 app.command("stats")(stats.stats)
 app.command("simulate")(simulate.simulate)
 app.command("cost")(cost.monthly)
