@@ -56,6 +56,22 @@ DATABASE_SERIES: list[tuple[str, str, list[str], str]] = [
         " where created_at > now() - interval '1 hour' group by 1, 2",
     ),
     (
+        "whatssound_push_given_up_last_15_minutes",
+        "Pushes given up in the last 15 minutes: failed (retries exhausted or refused), expired (past"
+        " their useful life) or unknown (their worker died waiting for Expo), by status and error.",
+        ["status", "error"],
+        "select status::text, coalesce(error, ''), count(*) from private.push_messages"
+        " where claimed_at > now() - interval '15 minutes' and status in ('failed', 'expired', 'unknown')"
+        " group by 1, 2",
+    ),
+    (
+        "whatssound_push_oldest_waiting_seconds",
+        "Age of the oldest push due or retrying and not yet answered (0 if none): grows in an Expo outage.",
+        [],
+        "select coalesce(extract(epoch from now() - min(created_at)), 0) from private.push_messages"
+        " where status in ('queued', 'sending') and (attempts > 0 or not_before <= now())",
+    ),
+    (
         "whatssound_push_receipts_last_hour",
         "Push receipts read in the last hour, by result.",
         ["receipt"],

@@ -9,7 +9,8 @@
   receipts of ready tickets only (the rest omitted): ``ok`` or ``DeviceNotRegistered``,
   ``MessageTooBig`` (payload over 4096 bytes), ``InvalidCredentials``.
 
-Tests steer it (tokens that are unregistered, faults for the next requests) and read what it saw
+Tests steer it (tokens that are unregistered, faults for the next requests, answers held back as
+if the client died waiting: ``answering.clear()``) and read what it saw
 (messages accepted, requests, the highest count in any one second).
 """
 
@@ -35,6 +36,11 @@ def token(n: int | str) -> str:
     return f"ExponentPushToken[{str(n).rjust(22, 'x')}]"
 
 
+def token_of(device_user: uuid.UUID) -> str:
+    """The token the push tests' bulk users register (tests/push/conftest.py)."""
+    return f"ExponentPushToken[{device_user.hex}]"
+
+
 class FakeExpo:
     def __init__(self) -> None:
         self.accepted: list[dict[str, Any]] = []  # messages with "ticket" added
@@ -48,6 +54,9 @@ class FakeExpo:
         self.faults: list[tuple[int, str]] = []
         self.receipts_ready = True
         self.latency_s = 0.0  # added to every answer (benchmarks: Expo's own latency)
+        self.answering = threading.Event()  # cleared: requests are handled (messages accepted), answers held
+        self.answering.set()
+        self.held = 0  # answers waiting for ``answering``
         self.rate_per_second = RATE_PER_SECOND  # raised only to measure our own capacity
         self.lock = threading.Lock()
         self.url = ""
@@ -135,6 +144,10 @@ def running() -> Iterator[FakeExpo]:
                 )
             status, document = fake.handle(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
             time.sleep(fake.latency_s)
+            if not fake.answering.is_set():
+                with fake.lock:
+                    fake.held += 1
+                fake.answering.wait()
             try:
                 answer_json(self, status, document)
             except (BrokenPipeError, ConnectionResetError):

@@ -1,4 +1,4 @@
-"""``whatssound push``: a user's devices and recent pushes, and a test push to them."""
+"""``whatssound push``: devices, recent pushes, a test push, and failed pushes queued again."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import typer
 from whatssound_svc.cli.db import target
 from whatssound_svc.cli.options import DbUrl, Json
 from whatssound_svc.cli.output import emit
+from whatssound_svc.payments.stripe_reconcile import parse_window
 from whatssound_svc.push.expo import Expo, ExpoRequestError, Ticket
 from whatssound_svc.push.settings import get_push_settings
 
@@ -102,6 +103,39 @@ def send_test(
         for t, k in zip(tokens, tickets, strict=True)
     ]
     emit(("device", "ticket", "id", "error"), rows, as_json=as_json, title="Expo's answer")
+
+
+@app.command()
+def requeue(
+    since: Annotated[
+        str, typer.Option("--since", help="Failed pushes queued in this window: 3h, 90m, 1d or an ISO date.")
+    ] = "1h",
+    error: Annotated[
+        str | None, typer.Option("--error", help="Only this error, e.g. HTTP_503 (see deliveries / metrics).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count what would be queued.")] = False,
+    db_url: DbUrl = None,
+) -> None:
+    """Queue failed pushes again (after an Expo outage or a fixed credential), with fresh attempts.
+
+    Only pushes to devices still active; go-live pushes past their useful life are still dropped
+    when claimed (setting push_drop_stale_kinds). Pushes whose outcome is unknown are never
+    queued again: Expo most likely has them, and a resend would notify twice.
+
+    Example: whatssound push requeue --since 2h --error HTTP_503 --dry-run
+    """
+    try:
+        start = parse_window(since)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--since") from None
+    with target(db_url, None) as where, psycopg.connect(where.url, autocommit=True) as conn:
+        row = conn.execute("select private.push_requeue(%s, %s, %s)", (start, error, dry_run)).fetchone()
+    count = row[0] if row else 0
+    what = f"failed push(es) since {start:%Y-%m-%d %H:%M} UTC" + (f" with {error}" if error else "")
+    if dry_run:
+        typer.echo(f"{count} {what} would be queued again (run without --dry-run to do it)")
+    else:
+        typer.echo(f"{count} {what} queued again; follow with `whatssound push deliveries USER`")
 
 
 async def _send(messages: list[dict[str, object]]) -> list[Ticket]:

@@ -2,10 +2,14 @@
 
 Each round takes send tokens from the project-wide bucket (``private.push_take``: every worker
 together stays under Expo's 600 notifications/s), claims that many due messages (collapsed per
-device and collapse key), sends them as one request, and records each ticket. Up to
-``concurrency`` requests are in flight. Whole-request failures (network, 429, 5xx, 401) put the
-messages back with exponential backoff and full jitter, up to ``max_attempts``; a 400 fails them
-for good. Ticket and receipt errors are handled as Expo documents them.
+device and collapse key), marks them posted, sends them as one request, and records each ticket.
+Up to ``concurrency`` requests are in flight. Whole-request failures (network, 429, 5xx, 401) put
+the messages back with exponential backoff and full jitter, up to ``max_attempts``; a 400 fails
+them for good. Ticket and receipt errors are handled as Expo documents them. A drain always waits
+for its own requests (their failures come back due soon). The minute's drain (``push:send_later``,
+``wait=True``) also stays through its minute, looking every second at what falls due (a retry's
+backoff, quiet hours' end), so each message is sent at its own due time; only it waits, so an
+outage holds one worker slot, not one per burst of new pushes.
 """
 
 from __future__ import annotations
@@ -91,6 +95,13 @@ async def _send_chunk(
     rows: list[dict[str, Any]],
     report: SendReport,
 ) -> None:
+    async with pool.connection() as conn:
+        claims = [{"id": r["id"], "attempts": r["attempts"]} for r in rows]
+        cur = await conn.execute("select private.push_posting(%s)", (Jsonb(claims),))
+        posted = {message_id for (message_id,) in await cur.fetchall()}
+    rows = [r for r in rows if r["id"] in posted]  # only what this attempt still holds may leave
+    if not rows:
+        return
     failure: ExpoRequestError | None = None
     tickets: list[Ticket | None] = [None] * len(rows)
     try:
@@ -109,16 +120,17 @@ async def _send_chunk(
         await conn.execute("select private.push_results(%s)", (Jsonb(results),))
 
 
-async def _claim(pool: AsyncConnectionPool, chunk: int) -> tuple[list[dict[str, Any]], bool]:
-    """Claim up to ``chunk`` messages within the rate; (rows, whether any are due at all)."""
+async def _claim(pool: AsyncConnectionPool, chunk: int) -> tuple[list[dict[str, Any]], float | None]:
+    """Claim up to ``chunk`` messages within the rate; (rows, seconds until the next is due or None)."""
     async with pool.connection() as conn:
         cur = conn.cursor(row_factory=dict_row)
-        due = await (await cur.execute("select private.push_due() as due")).fetchone()
-        if not (due and due["due"]):
-            return [], False
+        due = await (await cur.execute("select private.push_due_in() as due_in")).fetchone()
+        due_in = due["due_in"] if due else None
+        if due_in is None or due_in > 0:
+            return [], due_in
         granted = await (await cur.execute("select private.push_take(%s) as n", (chunk,))).fetchone()
         if not granted or granted["n"] == 0:
-            return [], True
+            return [], 0.0
         rows = await (await cur.execute(
             "select m.*, d.token from private.push_claim(%s) as m"
             " join public.push_devices as d on d.id = m.device_id",
@@ -126,14 +138,19 @@ async def _claim(pool: AsyncConnectionPool, chunk: int) -> tuple[list[dict[str, 
         )).fetchall()  # fmt: skip
         if len(rows) < granted["n"]:
             await cur.execute("select private.push_take(%s)", (len(rows) - granted["n"],))
-        return rows, True
+        return rows, 0.0
 
 
-async def send_due(pool: AsyncConnectionPool, expo: Expo, settings: PushSettings) -> SendReport:
-    """Send everything due now, as fast as the rate allows; returns what happened."""
+async def send_due(
+    pool: AsyncConnectionPool, expo: Expo, settings: PushSettings, *, wait: bool = False
+) -> SendReport:
+    """Send everything due now (``wait``: and within ``due_wait_s``), as the rate allows; returns
+    what happened."""
     report = SendReport()
     slots = asyncio.Semaphore(settings.concurrency)
     in_flight: set[asyncio.Task[None]] = set()
+    clock = asyncio.get_running_loop().time
+    until = clock() + (settings.due_wait_s if wait else 0.0)
 
     async def run(rows: list[dict[str, Any]]) -> None:
         try:
@@ -143,16 +160,23 @@ async def send_due(pool: AsyncConnectionPool, expo: Expo, settings: PushSettings
 
     while True:
         await slots.acquire()
-        rows, due = await _claim(pool, settings.chunk_size)
-        if not rows:
-            slots.release()
-            if not due:
-                break
-            await asyncio.sleep(0.05)  # the bucket is empty: it refills continuously
+        rows, due_in = await _claim(pool, settings.chunk_size)
+        if rows:
+            task = asyncio.create_task(run(rows))
+            in_flight.add(task)
+            task.add_done_callback(in_flight.discard)
             continue
-        task = asyncio.create_task(run(rows))
-        in_flight.add(task)
-        task.add_done_callback(in_flight.discard)
+        slots.release()
+        if due_in is not None and due_in <= 0:
+            await asyncio.sleep(0.05)  # the bucket is empty: it refills continuously
+        elif in_flight:  # a failed request puts its messages back, due again soon
+            await asyncio.wait(set(in_flight), return_when=asyncio.FIRST_COMPLETED)
+        elif due_in is not None and clock() + due_in <= until:
+            # The next falls due within our minute: look again then, or in a second (another drain's
+            # failed request may put messages back due sooner).
+            await asyncio.sleep(min(due_in, 1.0))
+        else:
+            break
     await asyncio.gather(*in_flight)
     return report
 
@@ -189,14 +213,14 @@ async def check_receipts(pool: AsyncConnectionPool, expo: Expo, settings: PushSe
 
 
 async def fanout_live(pool: AsyncConnectionPool, session_id: str, page: int = 500) -> int:
-    """Notify the live DJ's followers page by page (one short transaction each); returns pages."""
-    after, pages = None, 0
+    """Notify the live DJ's followers page by page, resuming after the last committed page (one
+    short transaction each, the cursor committed with the page); returns the pages this run did."""
+    pages = 0
     while True:
         async with pool.connection() as conn:
             row = await (
-                await conn.execute("select private.fanout_live_batch(%s, %s, %s)", (session_id, after, page))
+                await conn.execute("select private.fanout_live_page(%s, %s)", (session_id, page))
             ).fetchone()
         pages += 1
-        after = row[0] if row else None
-        if after is None:
+        if not (row and row[0]):
             return pages

@@ -29,10 +29,22 @@ class PushSettings(BaseSettings):
         default=100, ge=1, le=100, description="Messages per request (Expo's maximum: 100)."
     )
     max_attempts: int = Field(
-        default=5, ge=1, le=20, description="Send attempts before a message is given up."
+        default=25,
+        ge=1,
+        le=50,
+        description="Send attempts before a message is given up (25 with the backoff: over 80 minutes).",
     )
     retry_base_s: float = Field(
         default=2.0, gt=0, description="First retry waits up to this; doubles per attempt."
+    )
+    due_wait_s: float = Field(
+        default=60.0,
+        ge=0,
+        le=600,
+        description="The minute's drain (push:send_later) stays this long for messages falling due.",
+    )
+    fanout_page: int = Field(
+        default=500, ge=1, le=5000, description="Followers notified per transaction when a DJ goes live."
     )
     receipt_batch: int = Field(
         default=1000, ge=1, le=1000, description="Receipt ids per request (Expo's maximum: 1000)."

@@ -17,11 +17,11 @@ def _pool(context: procrastinate.JobContext) -> Any:
     return context.app.connector.pool  # type: ignore[attr-defined]
 
 
-async def _drain(context: procrastinate.JobContext) -> dict[str, int]:
+async def _drain(context: procrastinate.JobContext, *, wait: bool) -> dict[str, int]:
     settings = get_push_settings()
     expo = Expo(settings)
     try:
-        return dataclasses.asdict(await sender.send_due(_pool(context), expo, settings))
+        return dataclasses.asdict(await sender.send_due(_pool(context), expo, settings, wait=wait))
     finally:
         await expo.aclose()
 
@@ -42,13 +42,13 @@ def blueprint() -> procrastinate.Blueprint:
     @bp.task(name="send", pass_context=True, queue="push", queueing_lock="push:send", retry=JitteredBackoff())
     async def send(context: procrastinate.JobContext) -> dict[str, int]:
         """Enqueued (coalesced) whenever messages are queued: send everything due."""
-        return await _drain(context)
+        return await _drain(context, wait=False)
 
     @bp.periodic(cron="* * * * *", periodic_id="due")
     @bp.task(name="send_later", pass_context=True, queue="push", queueing_lock="push:send_later")
     async def send_later(context: procrastinate.JobContext, timestamp: int) -> dict[str, int]:
-        """Every minute: messages whose quiet hours or retry backoff ended."""
-        return await _drain(context)
+        """Every minute, through the minute: messages as their quiet hours or retry backoff end."""
+        return await _drain(context, wait=True)
 
     @bp.periodic(cron="* * * * *", periodic_id="receipts")
     @bp.task(name="receipts", pass_context=True, queue="push", queueing_lock="push:receipts")
@@ -59,6 +59,6 @@ def blueprint() -> procrastinate.Blueprint:
     @bp.task(name="fanout_live", pass_context=True, queue="push", retry=JitteredBackoff())
     async def fanout_live(context: procrastinate.JobContext, session_id: str) -> int:
         """A DJ went live: notify their followers (enqueued by the session's trigger)."""
-        return await sender.fanout_live(_pool(context), session_id)
+        return await sender.fanout_live(_pool(context), session_id, get_push_settings().fanout_page)
 
     return bp

@@ -1,0 +1,1 @@
+../../sql/push/20261203140402_push-survive-outages-and-kills.sql
