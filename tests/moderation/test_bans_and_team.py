@@ -92,3 +92,12 @@ def test_blocked_terms_are_managed_by_the_team(db: psycopg.Connection, api: Api)
         ("add_blocked_term", "reject", "hold"),
         ("remove_blocked_term", "hold", None),
     ]
+
+
+def test_a_term_is_unblocked_however_its_accents_were_typed(db: psycopg.Connection, api: Api) -> None:
+    dj = make_dj(db)
+    api(dj, "add_blocked_term", p_term="caf\u00e9 noir")  # stored NFC
+    assert api(dj, "remove_blocked_term", p_term="CAFE\u0301 NOIR") is True  # typed NFD
+    assert db.execute(
+        "select count(*) from public.dj_blocked_terms where dj_id = %s", (dj.id,)
+    ).fetchone() == (0,)

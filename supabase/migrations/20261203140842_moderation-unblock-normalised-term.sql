@@ -1,0 +1,1 @@
+../../sql/moderation/20261203140842_moderation-unblock-normalised-term.sql
