@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from whatssound_svc import paths
@@ -20,9 +20,30 @@ from whatssound_svc import paths
 #: Values that mean "nobody set this": refused for secrets outside development and test.
 PLACEHOLDER_SECRETS = frozenset({"", "changethis", "changeme", "postgres", "password", "secret"})
 
+#: In every secret `make dev` generates for the local stack (.local/): refused in production.
+LOCAL_SECRET_MARKER = "whatssound-local-"  # noqa: S105 (a marker, not a secret)
+
 #: The local stack's well-known credentials, like `supabase start` uses (development only).
 LOCAL_PASSWORD = "postgres"  # noqa: S105 (the local stack's documented default)
 DEFAULT_PG_PORT = 54340
+
+
+def is_placeholder(secret: str) -> bool:
+    """Whether ``secret`` means "nobody set this" or is one of the local stack's generated ones."""
+    return secret in PLACEHOLDER_SECRETS or LOCAL_SECRET_MARKER in secret
+
+
+def refuse_local_secrets(model: BaseModel, environment: str) -> None:
+    """In production, refuse the secrets `make dev` generates for the local stack (ValueError)."""
+    found = [
+        name
+        for name, value in model
+        if isinstance(value, SecretStr) and LOCAL_SECRET_MARKER in value.get_secret_value()
+    ]
+    if environment == "production" and found:
+        raise ValueError(
+            "production settings hold the local stack's generated secrets: " + ", ".join(sorted(found))
+        )
 
 
 def local_database_url(port: int = DEFAULT_PG_PORT, user: str = "postgres") -> str:
@@ -87,10 +108,10 @@ class Settings(BaseSettings):
         problems = [
             name
             for name, value in self
-            if isinstance(value, SecretStr) and value.get_secret_value() in PLACEHOLDER_SECRETS
+            if isinstance(value, SecretStr) and is_placeholder(value.get_secret_value())
         ]
         password = urlsplit(self.database_url.get_secret_value()).password or ""
-        if password in PLACEHOLDER_SECRETS:
+        if is_placeholder(password):
             problems.append("database_url (password)")
         if problems:
             raise ValueError(

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import pytest
+import stripe
 
-from whatssound_svc import paths
+from tests.media.audio import encode, sine
+from whatssound_svc import devstack, paths
 from whatssound_svc.localpg import LocalCluster
+from whatssound_svc.media import objectstore
 from whatssound_svc.processes import free_port, process_alive, read_pid
 from whatssound_svc.settings import LocalPgSettings
 
@@ -32,6 +37,7 @@ class DevEnv:
     root: Path
     pg_port: int
     http_port: int
+    s3_port: int
 
     @property
     def env(self) -> dict[str, str]:
@@ -40,6 +46,8 @@ class DevEnv:
             "WHATSSOUND_PG_ROOT": str(self.root),
             "WHATSSOUND_PG_PORT": str(self.pg_port),
             "WHATSSOUND_PORT": str(self.http_port),
+            "WHATSSOUND_DEV_S3_PORT": str(self.s3_port),
+            "WHATSSOUND_DEV_DEMO_HEARTBEAT_S": "1",
         }
 
     def data_dir(self) -> Path:
@@ -57,7 +65,7 @@ class DevEnv:
 @pytest.fixture(scope="module")
 def dev_env() -> Iterator[DevEnv]:
     root = paths.LOCAL_DIR / "tmp" / f"devtest-{uuid.uuid4().hex[:8]}"
-    made = DevEnv(root=root, pg_port=free_port(), http_port=free_port())
+    made = DevEnv(root=root, pg_port=free_port(), http_port=free_port(), s3_port=free_port())
     yield made
     pid = made.postmaster()
     if pid and process_alive(pid):
@@ -232,3 +240,170 @@ def test_serve_keeps_running_when_its_parent_exits(tmp_path: Path) -> None:
             os.kill(serve, signal.SIGTERM)
             if not _wait_dead(serve, timeout=15):
                 os.kill(serve, signal.SIGKILL)
+
+
+# The local stack end to end: the banner, webhooks, media, and the demo room ----------------------
+
+LIVE = "d5000000-0000-4000-8000-000000000001"
+NOVA = "d0000000-0000-4000-8000-000000000100"
+
+
+def _lines_until(proc: subprocess.Popen[str], marker: str, timeout: float = 90) -> list[str]:
+    """Read ``proc``'s output until a line holding ``marker`` (the output so far, that line last)."""
+    stream = proc.stdout
+    assert stream is not None
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter_until(stream, marker)), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if reader.is_alive() or not lines or marker not in lines[-1]:
+        proc.kill()
+        pytest.fail(f"no {marker!r} in the output:\n{''.join(lines)}")
+    return lines
+
+
+def iter_until(stream: Iterable[str], marker: str) -> Iterator[str]:
+    for line in stream:
+        yield line
+        if marker in line:
+            return
+
+
+def _ready_status(port: int) -> int:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def _post(port: int, path: str, body: str, headers: dict[str, str]) -> int:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", body.encode(), headers | {"content-type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (a loopback http URL)
+        return int(response.status)
+
+
+def _wait_for(conn: psycopg.Connection, query: str, params: tuple[object, ...], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while conn.execute(query, params).fetchone() != (True,):
+        assert time.monotonic() < deadline, f"never true: {query}"
+        time.sleep(0.2)
+
+
+def test_the_local_stack_takes_signed_webhooks_and_uploads_and_announces_itself_once_ready(
+    dev_env: DevEnv,
+) -> None:
+    launched = time.monotonic()
+    proc = _start(dev_env)
+    before = _lines_until(proc, "local backend ready in")
+    observed = time.monotonic() - launched
+    assert _ready_status(dev_env.http_port) == 200  # the banner comes once /readyz answers
+    assert any("GET /readyz 200" in line for line in before[:-1])
+    reported = float(before[-1].split("ready in ")[1].split(" s")[0])
+    assert observed - 5 < reported <= observed  # measured from launch, not from bootstrap's end
+    banner = "".join(_lines_until(proc, "Listener Leo"))
+    url = f"http://127.0.0.1:{dev_env.http_port}"
+    for listed in (f"{url}/healthz", f"{url}/readyz", f"{url}/metrics", f"{url}/webhooks/stripe",
+                   f"{url}/webhooks/revenuecat", f"http://127.0.0.1:{dev_env.s3_port}"):  # fmt: skip
+        assert listed in banner
+
+    secrets = devstack.DevSecrets.load_or_create(devstack.secrets_path(LocalPgSettings(root=dev_env.root)))
+    assert secrets.stripe_webhook_secret in banner  # printed, stable, and generated for this stack
+    event = json.dumps({"id": f"evt_{uuid.uuid4().hex[:24]}", "object": "event", "type": "ping",
+                        "created": int(time.time()), "livemode": False, "data": {"object": {}}})  # fmt: skip
+    header = stripe.WebhookSignature.generate_signature_header(event, secrets.stripe_webhook_secret)
+    assert _post(dev_env.http_port, "/webhooks/stripe", event, {"stripe-signature": header}) == 200
+    rc_event = json.dumps({"event": {"id": uuid.uuid4().hex, "type": "TEST",
+                                     "event_timestamp_ms": int(time.time() * 1000)}})  # fmt: skip
+    assert (
+        _post(
+            dev_env.http_port,
+            "/webhooks/revenuecat",
+            rc_event,
+            {"authorization": secrets.revenuecat_authorization},
+        )
+        == 200
+    )
+
+    media_env = devstack.service_env(secrets, devstack.s3_url(dev_env.s3_port))
+    s3 = objectstore.client(devstack.endpoint(devstack.s3_url(dev_env.s3_port), secrets))
+    data, name = encode(sine(3, 0.1)), f"{NOVA}/dev-{uuid.uuid4().hex[:6]}.wav"
+    s3.put_object(Bucket="audio", Key=name, Body=data, ContentType="audio/wav")
+    with psycopg.connect(dev_env.db_url(), autocommit=True) as conn:
+        stored = conn.execute("select provider, event_type from private.webhook_events where event_id = %s",
+                              (json.loads(event)["id"],)).fetchone()  # fmt: skip
+        assert stored == ("stripe", "ping")
+        with conn.transaction():  # what Storage does for the DJ's upload: the object row as them
+            conn.execute("select set_config('request.jwt.claims', %s, true)",
+                         (json.dumps({"sub": NOVA, "role": "authenticated"}),))  # fmt: skip
+            conn.execute("set local role authenticated")
+            object_id = conn.execute(
+                "insert into storage.objects (bucket_id, name, owner_id, version, metadata) values ('audio', %s, %s,"
+                " gen_random_uuid()::text, jsonb_build_object('size', %s::bigint, 'mimetype', 'audio/wav'))"
+                " returning id", (name, NOVA, len(data)),
+            ).fetchone()  # fmt: skip
+        assert object_id is not None
+        _wait_for(conn, "select status = 'ready' from public.audio_assets where object_id = %s", object_id)
+        _wait_for(conn, "select state = 'copied' from private.media_backups where object_id = %s", object_id)
+    verify = subprocess.run([WHATSSOUND, "media", "verify", "--deep", "--json", "--db-url", dev_env.db_url()],
+                            env=dev_env.env | media_env, capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert json.loads(verify.stdout) == []
+
+    proc.send_signal(signal.SIGINT)
+    output = _wait_exit(proc)
+    assert proc.returncode == 0, output
+    assert "stopping (SIGINT)" in output
+
+
+def _abandon_demo_room(conn: psycopg.Connection) -> None:
+    """As if its users' apps had been silent for 10 minutes, with a 1-minute abandonment window."""
+    conn.execute("update private.settings set value = '1' where key = 'session_abandoned_minutes'")
+    conn.execute(
+        "update public.dj_sessions set started_at = now() - interval '10 minutes' where id = %s", (LIVE,)
+    )
+    conn.execute("update public.session_members set last_seen_at = now() - interval '10 minutes'"
+                 " where session_id = %s", (LIVE,))  # fmt: skip
+
+
+def _room(conn: psycopg.Connection) -> tuple[object, ...] | None:
+    return conn.execute(
+        "select s.status, s.title, (select array_agg(c.body order by c.body) from public.chat_messages as c"
+        " where c.session_id = s.id), (select count(*) from public.session_members as m"
+        " where m.session_id = s.id and m.left_at is null) from public.dj_sessions as s where s.id = %s", (LIVE,),
+    ).fetchone()  # fmt: skip
+
+
+def test_the_demo_room_stays_live_while_dev_runs_and_comes_back_after_it_ended(dev_env: DevEnv) -> None:
+    proc = _start(dev_env)
+    _wait_ready(dev_env, proc)
+    with psycopg.connect(dev_env.db_url(), autocommit=True) as conn:
+        before = _room(conn)
+        assert before is not None
+        assert before[0] == "live"
+        _abandon_demo_room(conn)
+        # The dev process beats for the demo users (every second here), as their apps would.
+        _wait_for(conn, "select min(last_seen_at) > now() - interval '5 seconds' from public.session_members"
+                  " where session_id = %s", (LIVE,))  # fmt: skip
+        assert conn.execute("select private.end_abandoned_sessions()").fetchone() == (0,)
+        assert _room(conn) == before
+        with conn.transaction():  # as if nobody had beaten (a run before this fix, or `serve`)
+            _abandon_demo_room(conn)
+            assert conn.execute("select private.end_abandoned_sessions()").fetchone() == (1,)
+        ended = _room(conn)
+        assert ended is not None
+        assert ended[0] == "ended"
+    proc.send_signal(signal.SIGTERM)
+    _wait_exit(proc)
+    proc = _start(dev_env)
+    _wait_ready(dev_env, proc)
+    with psycopg.connect(dev_env.db_url(), autocommit=True) as conn:
+        assert _room(conn) == before  # live again, same id, same title, chat and people
+        assert conn.execute(
+            "select count(*) > 0 from public.queue_items where session_id = %s", (LIVE,)
+        ).fetchone() == (True,)
+    proc.send_signal(signal.SIGTERM)
+    output = _wait_exit(proc)
+    assert "the demo room had ended: re-opened it" in output

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from whatssound_svc.errors import WhatsSoundError
+from whatssound_svc.settings import refuse_local_secrets
 
 
 class S3Endpoint(BaseModel):
@@ -31,6 +33,11 @@ class MediaSettings(BaseSettings):
         env_prefix="WHATSSOUND_MEDIA_", env_file=".env", env_ignore_empty=True, extra="ignore"
     )
 
+    environment: Literal["development", "test", "production"] = Field(
+        default="development",
+        validation_alias=AliasChoices("WHATSSOUND_ENVIRONMENT", "environment"),
+        description="WHATSSOUND_ENVIRONMENT; production refuses the local stack's generated secrets.",
+    )
     storage_s3_url: str | None = Field(
         default=None,
         description="Storage's S3 endpoint: https://<ref>.storage.supabase.co/storage/v1/s3 "
@@ -56,6 +63,11 @@ class MediaSettings(BaseSettings):
     max_attempts: int = Field(
         default=5, ge=1, le=20, description="Runs of a media job before it is given up."
     )
+
+    @model_validator(mode="after")
+    def _refuse_local_secrets(self) -> MediaSettings:
+        refuse_local_secrets(self, self.environment)
+        return self
 
     def storage(self) -> S3Endpoint:
         """Storage's S3 endpoint, or :class:`MediaNotConfigured`."""

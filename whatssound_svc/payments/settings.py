@@ -11,9 +11,12 @@ payout readiness comes from ``account.updated`` events alone (no re-read from St
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from whatssound_svc.settings import refuse_local_secrets
 
 
 class PaymentSettings(BaseSettings):
@@ -23,6 +26,11 @@ class PaymentSettings(BaseSettings):
         env_prefix="WHATSSOUND_PAYMENTS_", env_file=".env", env_ignore_empty=True, extra="ignore"
     )
 
+    environment: Literal["development", "test", "production"] = Field(
+        default="development",
+        validation_alias=AliasChoices("WHATSSOUND_ENVIRONMENT", "environment"),
+        description="WHATSSOUND_ENVIRONMENT; production refuses the local stack's generated secrets.",
+    )
     stripe_webhook_secret: SecretStr | None = Field(
         default=None, description="Signing secret of the platform endpoint (/webhooks/stripe), whsec_..."
     )
@@ -56,6 +64,11 @@ class PaymentSettings(BaseSettings):
         if value is not None and not value.get_secret_value().strip().startswith("whsec_"):
             raise ValueError("a Stripe webhook signing secret starts with whsec_")
         return value
+
+    @model_validator(mode="after")
+    def _refuse_local_secrets(self) -> PaymentSettings:
+        refuse_local_secrets(self, self.environment)
+        return self
 
 
 @lru_cache(maxsize=1)
