@@ -1,0 +1,34 @@
+-- FUNCTION: announce(uuid, text)
+CREATE FUNCTION hidden.announce(p_session_id uuid, p_body text) RETURNS public.dj_sessions
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_uid uuid := hidden.require_user();
+  v_body text := nullif(btrim(coalesce(p_body, '')), '');
+  v_session public.dj_sessions;
+begin
+  select * into v_session from public.dj_sessions as s where s.id = p_session_id;
+  if v_session.id is null then
+    raise exception 'No such session.' using errcode = 'P0002', hint = 'Check the session id.';
+  elsif not hidden.can_moderate_session(p_session_id) then
+    raise exception 'Only the DJ''s team can pin an announcement.' using errcode = '42501', hint = 'Ask the DJ.';
+  elsif v_session.status = 'ended' then
+    raise exception 'This session has ended.' using errcode = 'ENDED', hint = 'Announce in your next session.';
+  elsif char_length(v_body) > 280 then
+    raise exception 'An announcement is at most 280 characters.' using errcode = 'MSGLN', hint = 'Shorten it.';
+  end if;
+  update public.dj_sessions as s
+  set announcement = v_body, announced_by = v_uid, announced_at = now()
+  where s.id = p_session_id
+  returning * into v_session;
+  return v_session;
+end
+$$;
+
+-- COMMENT: FUNCTION announce(p_session_id uuid, p_body text)
+COMMENT ON FUNCTION hidden.announce(p_session_id uuid, p_body text) IS 'Implementation of public.announce (the team may not update the session row itself).';
+
+-- ACL: FUNCTION announce(p_session_id uuid, p_body text)
+REVOKE ALL ON FUNCTION hidden.announce(p_session_id uuid, p_body text) FROM PUBLIC;
+GRANT ALL ON FUNCTION hidden.announce(p_session_id uuid, p_body text) TO authenticated;

@@ -1,0 +1,159 @@
+-- FUNCTION: tg_chat_messages__check()
+CREATE FUNCTION private.tg_chat_messages__check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $_$
+declare
+  v_uid uuid := auth.uid();
+  v_ctx record;
+  v_team boolean;
+begin
+  NEW.author_id := v_uid;  -- whatever the client sent; also for a retry, which RLS checks too
+  if v_uid is null then
+    raise exception 'You need to be signed in to do that.'
+      using errcode = 'LOGIN', hint = 'Sign in (an anonymous sign-in is enough to listen).';
+  end if;
+  if NEW.id is null then
+    raise exception 'id is required.' using errcode = '22023', hint = 'Send a new uuid per message as id (reuse it only to retry).';
+  end if;
+  NEW.body := regexp_replace(coalesce(NEW.body, ''), '^\s+|\s+$', '', 'g');
+  if char_length(NEW.body) not between 1 and 500 then
+    raise exception 'A message is 1 to 500 characters.' using errcode = 'MSGLN', hint = 'Shorten it (or write something).';
+  end if;
+  -- One send per user at a time: slow mode and the rate limit count this user's own messages, so
+  -- concurrent sends must not both pass. An advisory lock writes nothing (a row lock would).
+  perform pg_advisory_xact_lock(hashtextextended('chat:' || v_uid, 0));
+  -- Everything the rules need in one round trip: this runs for every message of a packed room.
+  select s as session, u.is_anonymous, cfg.*,
+    exists (
+      select 1 from public.dj_bans as b
+      where b.dj_id = s.dj_id and b.user_id = v_uid and b.kind = 'ban' and b.revoked_at is null
+    ) as banned,
+    (
+      select max(b.expires_at) from public.dj_bans as b
+      where b.dj_id = s.dj_id and b.user_id = v_uid and b.kind = 'timeout' and b.revoked_at is null
+        and b.expires_at > now()
+    ) as timeout_until,
+    exists (select 1 from public.dj_moderators as d where d.dj_id = s.dj_id and d.user_id = v_uid) as dj_moderator,
+    (select f.created_at from public.follows as f where f.follower_id = v_uid and f.followee_id = s.dj_id) as followed_at,
+    (
+      select m.role from public.session_members as m
+      where m.session_id = s.id and m.user_id = v_uid and m.left_at is null
+    ) as role,
+    (select c.author_id is not distinct from v_uid and c.session_id = s.id from public.chat_messages as c where c.id = NEW.id)
+      as retry,
+    (
+      select max(c.created_at) from public.chat_messages as c
+      where s.slow_mode_seconds > 0 and c.author_id = v_uid and c.session_id = s.id
+        and c.created_at > now() - make_interval(secs => s.slow_mode_seconds)
+    ) as last_here,
+    (
+      select array_agg(r.created_at) from (
+        select c.created_at from public.chat_messages as c
+        where c.author_id = v_uid and c.created_at > now() - cfg.rate_window
+        order by c.created_at desc limit cfg.rate_messages
+      ) as r
+    ) as recent,
+    (
+      -- The DJ's blocked terms, as whole words or phrases, case-insensitive; rejecting ones first.
+      select t from public.dj_blocked_terms as t
+      where t.dj_id = s.dj_id and s.dj_id <> v_uid
+        and lower(NEW.body) ~ ('(^|[^[:alnum:]_])' || regexp_replace(t.term, '([^[:alnum:][:space:]_])', '\\\1', 'g')
+          || '($|[^[:alnum:]_])')
+      order by t.action = 'reject' desc, t.term
+      limit 1
+    ) as hit
+  into v_ctx
+  from public.dj_sessions as s
+  cross join auth.users as u
+  cross join (
+    select coalesce((max(c.value::text) filter (where c.key = 'anonymous_may_chat'))::boolean, false) as anonymous_may_chat,
+      (max(c.value::text) filter (where c.key = 'chat_rate_messages'))::integer as rate_messages,
+      make_interval(secs => (max(c.value::text) filter (where c.key = 'chat_rate_window_seconds'))::integer) as rate_window,
+      max(c.value ->> 0) filter (where c.key = 'subscriber_entitlement') as subscriber_entitlement
+    from private.settings as c
+    where c.key in ('anonymous_may_chat', 'chat_rate_messages', 'chat_rate_window_seconds', 'subscriber_entitlement')
+  ) as cfg
+  where s.id = NEW.session_id and u.id = v_uid;
+  if v_ctx is null then
+    raise exception 'No such session.' using errcode = 'P0002', hint = 'Check the session id.';
+  elsif v_ctx.is_anonymous and not v_ctx.anonymous_may_chat then
+    raise exception 'Guests cannot chat here.'
+      using errcode = 'ANONY', hint = 'Sign in with a phone number, Apple or Google first.';
+  elsif (v_ctx.session).status = 'ended' then
+    raise exception 'This session has ended.' using errcode = 'ENDED', hint = 'Chat is closed.';
+  elsif v_ctx.banned then
+    raise exception 'You are banned from this DJ''s sessions.' using errcode = 'BANND', hint = 'Contact the DJ to appeal.';
+  elsif v_ctx.timeout_until is not null then
+    raise exception 'You are timed out.' using errcode = 'TMOUT',
+      detail = json_build_object('until', v_ctx.timeout_until)::text, hint = 'You can chat again after details.until.';
+  end if;
+  v_team := v_uid = (v_ctx.session).dj_id or v_ctx.dj_moderator or v_ctx.role = 'cohost';
+  if v_ctx.role is null and not (v_uid = (v_ctx.session).dj_id or v_ctx.dj_moderator) then
+    raise exception 'Join the session to chat.' using errcode = 'NOTIN', hint = 'Call join_session first.';
+  end if;
+  if v_ctx.retry is not null then
+    if not v_ctx.retry then
+      raise exception 'That message id is already used.' using errcode = 'IDCLS', hint = 'Generate a new uuid per message.';
+    end if;
+    return NEW;  -- a retry: the primary key turns it into a no-op
+  end if;
+  if not v_team then
+    if (v_ctx.session).followers_only_minutes is not null and (
+      v_ctx.followed_at is null
+      or v_ctx.followed_at > now() - make_interval(mins => (v_ctx.session).followers_only_minutes)
+    ) then
+      raise exception 'Chat is for followers (of at least % minutes).', (v_ctx.session).followers_only_minutes
+        using errcode = 'NOFLW', hint = 'Follow the DJ; you can chat once the minimum follow age has passed.';
+    end if;
+    if (v_ctx.session).subscribers_only and not hidden.has_entitlement(v_uid, v_ctx.subscriber_entitlement) then
+      raise exception 'Chat is for subscribers right now.' using errcode = 'SUBSC', hint = 'Subscribe to chat in this mode.';
+    end if;
+    if (v_ctx.session).emote_only and not private.is_emote_only(NEW.body) then
+      raise exception 'Chat is emote-only right now.' using errcode = 'EMOTE', hint = 'Send only emotes or emoji.';
+    end if;
+    if v_ctx.last_here is not null then
+      raise exception 'Slow mode is on.' using errcode = 'SLOWM',
+        detail = json_build_object('retry_after_seconds', ceil(extract(epoch from
+          v_ctx.last_here + make_interval(secs => (v_ctx.session).slow_mode_seconds) - now())))::text,
+        hint = 'Wait details.retry_after_seconds before sending again.';
+    end if;
+    if cardinality(v_ctx.recent) >= v_ctx.rate_messages then
+      raise exception 'You are sending messages too fast.' using errcode = 'RATEL',
+        detail = json_build_object('retry_after_seconds',
+          greatest(1, ceil(extract(epoch from v_ctx.recent[v_ctx.rate_messages] + v_ctx.rate_window - now()))))::text,
+        hint = 'Slow down a little.';
+    end if;
+  end if;
+  if NEW.reply_to_id is not null and not exists (
+    select 1 from public.chat_messages as r where r.id = NEW.reply_to_id and r.session_id = NEW.session_id
+  ) then
+    raise exception 'You can only reply to a message in this session.' using errcode = '22023', hint = 'Check reply_to_id.';
+  end if;
+  NEW.status := 'visible';
+  NEW.held_term := null;
+  if (v_ctx.hit).action = 'reject' then
+    raise exception 'Your message contains a term this DJ does not allow.' using errcode = 'TERMS', hint = 'Rephrase it.';
+  elsif (v_ctx.hit).action = 'hold' then
+    NEW.status := 'held';
+    NEW.held_term := (v_ctx.hit).term;
+  end if;
+  NEW.created_at := now();
+  NEW.deleted_at := null;
+  NEW.deleted_by := null;
+  NEW.delete_reason := null;
+  NEW.mentions := case
+    when NEW.status = 'visible' and strpos(NEW.body, '@') > 0
+      then private.resolve_mentions(NEW.body, v_uid, v_ctx.session)
+    else '{}'
+  end;
+  return NEW;
+end
+$_$;
+
+-- COMMENT: FUNCTION tg_chat_messages__check()
+COMMENT ON FUNCTION private.tg_chat_messages__check() IS 'Before a chat message is stored: every rule of the room (see the migration''s header), or a coded error.';
+
+-- ACL: FUNCTION tg_chat_messages__check()
+REVOKE ALL ON FUNCTION private.tg_chat_messages__check() FROM PUBLIC;
