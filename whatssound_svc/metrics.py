@@ -105,7 +105,8 @@ DATABASE_SERIES: list[tuple[str, str, list[str], str]] = [
     ),
     (
         "whatssound_sms_last_hour",
-        "OTP texts the send-SMS hook was asked for in the last hour, by outcome and refusal reason (SMS pumping).",
+        "OTP texts the send-SMS hook was asked for in the last hour, by outcome and refusal reason"
+        " (SMS pumping).",
         ["outcome", "reason"],
         "select outcome, coalesce(reason, ''), count(*) from private.sms_sends"
         " where created_at > now() - interval '1 hour' group by 1, 2",

@@ -102,19 +102,23 @@ class _Layout:
         target, _, rest = name.partition(" ")
         if kind in ("SCHEMA", "EXTENSION") or target == "SCHEMA":
             return "schemas.sql"
-        if kind in ("FUNCTION", "PROCEDURE"):
-            return f"{schema}/functions/{name.split('(')[0]}.sql"
-        if target in ("FUNCTION", "PROCEDURE"):  # its COMMENT or ACL
-            return f"{schema}/functions/{rest.split('(')[0]}.sql"
+        if kind in ("FUNCTION", "PROCEDURE") or target in ("FUNCTION", "PROCEDURE"):
+            # The function itself ("f(args)"), or its COMMENT or ACL ("FUNCTION f(args)").
+            function = name if kind in ("FUNCTION", "PROCEDURE") else rest
+            return f"{schema}/functions/{function.split('(', maxsplit=1)[0]}.sql"
+        return self._object(*self._owner(kind, schema, target, rest))
+
+    def _owner(self, kind: str, schema: str, target: str, rest: str) -> tuple[str, str]:
+        """(schema, name) of the table, view or type an entry is about or on."""
         if kind in ("INDEX", "SEQUENCE") or target in ("INDEX", "SEQUENCE"):
-            table = self.index_table.get((schema, rest or name), (schema, rest or name))
-            return self._object(*table)
+            named = rest or target
+            return self.index_table.get((schema, named), (schema, named))
         if target in ("TABLE", "VIEW", "TYPE", "COLUMN"):
-            return self._object(schema, rest.split(".")[0])
+            return schema, rest.split(".", maxsplit=1)[0]
         if target in ("CONSTRAINT", "TRIGGER", "POLICY", "RULE") and " ON " in rest:
-            return self._object(schema, rest.rsplit(" ON ", 1)[1])
+            return schema, rest.rsplit(" ON ", 1)[1]
         # TABLE, VIEW, TYPE entries; constraints, triggers, policies, row security: "<table> <name>".
-        return self._object(schema, target)
+        return schema, target
 
 
 def render(url: str, pg_dump: str) -> dict[str, str]:

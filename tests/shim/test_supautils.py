@@ -7,7 +7,6 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-
 OWNERS = {
     "storage.buckets": "supabase_storage_admin",
     "storage.objects": "supabase_storage_admin",
