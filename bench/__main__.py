@@ -15,6 +15,7 @@ import psycopg
 from bench import (
     auth,
     big_room,
+    faults,
     liveness,
     media,
     push_fanout,
@@ -35,6 +36,7 @@ SUITES: dict[str, ModuleType] = {"rooms": rooms, "queue": queue, "realtime": rea
 #: their own section.
 SELF_RUN: dict[str, ModuleType] = {
     "big-room": big_room,
+    "faults": faults,
     "liveness": liveness,
     "reads": reads,
     "media": media,

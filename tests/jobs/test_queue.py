@@ -213,3 +213,40 @@ def test_the_in_process_worker_stops_when_asked_whenever_that_is(fresh_db: Fresh
     asyncio.run(asyncio.wait_for(cycles(), 60))
     assert time.monotonic() - started < 30
     assert leftovers == []
+
+
+class QuietlyStoppingWorker:
+    """procrastinate as a database outage leaves it: its LISTEN connection fails, and the worker
+    stops without raising (the first run); the second run works until cancelled."""
+
+    def __init__(self) -> None:
+        self.connector = self
+        self.runs = 0
+
+    async def open_async(self) -> None:
+        return None
+
+    async def close_async(self) -> None:
+        return None
+
+    async def run_worker_async(self, **_options: Any) -> None:
+        self.runs += 1
+        if self.runs > 1:
+            await asyncio.Event().wait()
+
+
+def test_a_worker_that_stopped_by_itself_is_started_again(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found by the outage experiment (docs/faults.md (c)): the service stayed ready with no worker."""
+    monkeypatch.setattr(runner, "RECONNECT_S", 0.01)
+    app = QuietlyStoppingWorker()
+
+    async def scenario() -> None:
+        async with runner.running(app, concurrency=1):  # type: ignore[arg-type]
+            while app.runs < 2:
+                await asyncio.sleep(0.01)
+
+    asyncio.run(asyncio.wait_for(scenario(), 10))
+    assert app.runs == 2, "started again, then stopped when asked"
+    assert "job worker stopped by itself (lost the database?)" in caplog.messages

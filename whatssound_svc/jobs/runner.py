@@ -51,12 +51,17 @@ async def work_forever(
     }  # fmt: skip
     if queues:
         options["queues"] = queues
+    this = asyncio.current_task()
     while True:
         try:
             async with _opened(app):
                 logger.info("job worker started", extra={"worker": name, "concurrency": concurrency})
                 await app.run_worker_async(**options)
-            return  # the worker stopped because it was asked to (procrastinate absorbs the cancellation)
+            if this is None or this.cancelling():
+                return  # the worker stopped because it was asked to (procrastinate absorbs the cancellation)
+            # Not asked to: a side task (the heartbeat, the LISTEN connection) lost the database and
+            # procrastinate stopped the worker quietly (the fault suite's outage, docs/faults.md).
+            logger.warning("job worker stopped by itself (lost the database?)", extra={"worker": name})
         except (psycopg.Error, procrastinate.exceptions.ConnectorException, OSError) as exc:
             logger.warning("job worker lost the database: %s", type(exc).__name__, extra={"worker": name})
         await asyncio.sleep(RECONNECT_S)
