@@ -40,8 +40,6 @@ where ns.nspname = 'public' and p.prokind = 'f' and p.prorettype <> 'trigger'::r
   and not exists (select 1 from pg_depend as d where d.objid = p.oid and d.deptype = 'e')
 order by 1
 """
-#: RPCs whose findings belong to another change in flight (see the xfail test below).
-LEAD_OWNED = {"request_track"}
 
 
 @dataclass(frozen=True)
@@ -122,15 +120,16 @@ def cases(world: World, rpc_: Rpc, step: int) -> Iterator[dict[str, Any]]:
 _STEPS = {"dj": 1, "listener": 1, "guest": 2, "deleted": 0}
 
 
-def _matrix(db: psycopg.Connection, world: World, actor: str, names: set[str] | None) -> list[str]:
+def _matrix(db: psycopg.Connection, world: World, actor: str) -> list[str]:
     who = world.actors[actor]
-    chosen = [r for r in world.rpcs if (r.name in names if names else r.name not in LEAD_OWNED)]
-    return [p for r in chosen for args in cases(world, r, _STEPS[actor]) if (p := problem(db, who, r, args))]
+    return [
+        p for r in world.rpcs for args in cases(world, r, _STEPS[actor]) if (p := problem(db, who, r, args))
+    ]
 
 
 def test_the_catalog_and_the_registry_are_read(world: World) -> None:
     assert len(world.rpcs) > 50  # the whole API, not an empty catalog query
-    assert {r.name for r in world.rpcs} >= LEAD_OWNED
+    assert "request_track" in {r.name for r in world.rpcs}
     assert {"LOGIN", "SUSPD", "42501", "22023", "P0002"} <= CODES
     assert {"22P02", "22003", "22007", "22008"} <= CAST_CODES
     assert not CAST_CODES & CODES
@@ -138,15 +137,7 @@ def test_the_catalog_and_the_registry_are_read(world: World) -> None:
 
 @pytest.mark.parametrize("actor", ["dj", "listener", "guest", "deleted"])
 def test_every_rpc_answers_only_registered_codes(db: psycopg.Connection, world: World, actor: str) -> None:
-    assert _matrix(db, world, actor, None) == []
-
-
-@pytest.mark.xfail(reason="lead: request_track", strict=False)
-@pytest.mark.parametrize("actor", ["dj", "listener"])
-def test_request_track_answers_only_registered_codes(
-    db: psycopg.Connection, world: World, actor: str
-) -> None:
-    assert _matrix(db, world, actor, LEAD_OWNED) == []
+    assert _matrix(db, world, actor) == []
 
 
 def test_a_deleted_users_token_is_not_signed_in(db: psycopg.Connection, world: World) -> None:
@@ -162,7 +153,7 @@ def test_a_deleted_users_token_is_not_signed_in(db: psycopg.Connection, world: W
 def test_hostile_values_together_answer_only_registered_codes(
     db: psycopg.Connection, world: World, data: st.DataObject
 ) -> None:
-    rpc_ = data.draw(st.sampled_from([r for r in world.rpcs if r.args and r.name not in LEAD_OWNED]))
+    rpc_ = data.draw(st.sampled_from([r for r in world.rpcs if r.args]))
     actor = data.draw(st.sampled_from(["dj", "listener", "guest"]))
     args = {
         n: data.draw(st.sampled_from([plausible(n, t, label, world.ids), *hostile(t)]), label=n)
