@@ -100,6 +100,7 @@ def _per_subscriber_minute(figures: dict[str, Any]) -> float:
     return sum(r["delivered"] for r in rooms) / sum(r["foreground_minutes"] for r in rooms)
 
 
+@pytest.mark.slow
 def test_in_the_month_regime_push_rooms_spend_what_the_model_says(
     fresh_db: FreshDb, template_db: str
 ) -> None:

@@ -106,8 +106,7 @@ def test_new_creates_the_file_in_sql_and_its_migrations_link(
 
 
 @pytest.mark.slow
-def test_reset_builds_a_fresh_cluster_too() -> None:
-    # A cluster that was never bootstrapped has no role postgres yet: reset must still build it.
+def test_reset_builds_a_fresh_cluster_and_rebuilds_a_used_one() -> None:
     root, port = paths.LOCAL_DIR / "tmp" / f"reset-{uuid.uuid4().hex[:8]}", free_port()
     env = {
         **os.environ,
@@ -116,38 +115,22 @@ def test_reset_builds_a_fresh_cluster_too() -> None:
         "WHATSSOUND_ASSUME_YES": "1",
     }
     url = subprocess.run([WHATSSOUND, "pg", "url"], env=env, capture_output=True, text=True, check=True)
+
+    def reset() -> None:
+        done = subprocess.run([WHATSSOUND, "db", "reset"], env=env, capture_output=True, text=True, check=False,
+                              timeout=180)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert "Local database rebuilt." in done.stderr
+
     try:
-        reset = subprocess.run([WHATSSOUND, "db", "reset"], env=env, capture_output=True, text=True, check=False,
-                               timeout=180)  # fmt: skip
-        assert reset.returncode == 0, reset.stderr
+        reset()  # a cluster never bootstrapped: no role postgres yet
         subprocess.run([WHATSSOUND, "pg", "start"], env=env, capture_output=True, check=True, timeout=60)
-        with psycopg.connect(url.stdout.strip()) as conn:
+        with psycopg.connect(url.stdout.strip(), autocommit=True) as conn:
             assert conn.execute(
                 "select pg_get_userbyid(datdba) from pg_database where datname = 'postgres'"
             ).fetchone() == ("postgres",)
-            assert conn.execute("select count(*) from auth.users").fetchone() == (4,)
-    finally:
-        subprocess.run([WHATSSOUND, "pg", "stop"], env=env, capture_output=True, check=False, timeout=60)
-        shutil.rmtree(LocalCluster.for_dev(LocalPgSettings(root=root, port=port)).root, ignore_errors=True)
-        shutil.rmtree(root, ignore_errors=True)
-
-
-@pytest.mark.slow
-def test_reset_rebuilds_the_local_database() -> None:
-    root, port = paths.LOCAL_DIR / "tmp" / f"reset-{uuid.uuid4().hex[:8]}", free_port()
-    env = {**os.environ, "WHATSSOUND_PG_ROOT": str(root), "WHATSSOUND_PG_PORT": str(port)}
-    url = subprocess.run([WHATSSOUND, "pg", "url"], env=env, capture_output=True, text=True, check=True)
-    try:
-        subprocess.run([WHATSSOUND, "db", "bootstrap"], env=env, capture_output=True, check=True, timeout=120)
-        subprocess.run([WHATSSOUND, "pg", "start"], env=env, capture_output=True, check=True, timeout=60)
-        with psycopg.connect(url.stdout.strip(), autocommit=True) as conn:
             conn.execute("create table public.scratch (n int)")
-        reset = subprocess.run(
-            [WHATSSOUND, "db", "reset"], env={**env, "WHATSSOUND_ASSUME_YES": "1"},
-            capture_output=True, text=True, check=False, timeout=120,
-        )  # fmt: skip
-        assert reset.returncode == 0, reset.stderr
-        assert "Local database rebuilt." in reset.stderr
+        reset()
         with psycopg.connect(url.stdout.strip()) as conn:
             assert conn.execute("select to_regclass('public.scratch')").fetchone() == (None,)
             assert conn.execute("select count(*) from auth.users").fetchone() == (4,)  # seeded again
