@@ -49,8 +49,10 @@ What the app calls through supabase-js. Generated from the database by
 
 - **RPCs** are `supabase.rpc(name, args)`; argument names are the keys. Stable functions run in a
   read-only transaction (they can also be called with `{ get: true }`).
-- **Errors** come back as `error.code` (SQLSTATE; see [error-codes.md](error-codes.md)),
-  `error.message`, `error.details` (JSON for retry hints) and `error.hint`.
+- **Errors** come back as `error.code` (our code or a SQLSTATE; see [error-codes.md](error-codes.md)),
+  `error.message`, `error.details` (JSON for retry hints) and `error.hint`, with the HTTP status
+  of error-codes.md in the response's `status` (404 not found, 401/403 who you are, 409 state
+  conflicts, 429 rate limits with `Retry-After`, 400 invalid input; a 5xx is always a fault).
 - **Tables** are read with `supabase.from(table).select()` under row-level security; where a
   table lists writable columns, the app may insert or update those columns directly and the same
   rules apply as through the RPCs (they are enforced by triggers).

@@ -24,7 +24,7 @@ from __future__ import annotations
 import contextlib
 import json
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -34,52 +34,131 @@ from psycopg import sql
 #: The exposed schema and `extra_search_path` of supabase/config.toml, in PostgREST's order.
 SEARCH_PATH = '"public", "public", "extensions"'
 
-#: PostgREST's SQLSTATE → HTTP status table (docs/references/errors.rst), as far as we use it.
-_STATUS_BY_SQLSTATE = {
-    "23503": 409,
-    "23505": 409,
-    "25006": 405,
-    "P0002": 404,
-    "42883": 404,
-    "42P01": 404,
-    "42501": 403,  # 401 when the role is anon, see PostgrestError.status
-    "PGRST202": 404,
-    "53400": 500,
-    "57014": 500,
+#: Where the status rules below come from: PostgREST's source, read at this commit.
+POSTGREST_SOURCE = (
+    "PostgREST/postgrest@4834678902681402a56c490f29947826e7ed5308 src/library/PostgREST/Error.hs"
+)
+
+# mapSQLtoHTTP, in its order: exact codes, then two-character classes (first match wins).
+_STATUS_BY_PREFIX: tuple[tuple[str, int], ...] = (
+    ("08", 503), ("09", 500), ("0L", 403), ("0P", 403), ("23503", 409), ("23505", 409), ("25006", 405),
+    ("25", 500), ("28", 403), ("2D", 500), ("38", 500), ("39", 500), ("3B", 500), ("40", 500),
+    ("53400", 500), ("53", 503), ("54", 500), ("55", 500), ("57P01", 503), ("57", 500), ("58", 500),
+    ("F0", 500), ("HV", 500), ("P0001", 400), ("P0", 500), ("XX", 500), ("42P01", 404), ("42P17", 500),
+)  # fmt: skip
+
+
+# mapSQLtoHTTP's codes whose status depends on the message or on who asks.
+_STATUS_BY_CASE: dict[str, Callable[[str, bool], int]] = {
+    # cardinality_violation: pg-safeupdate's refusal is the client's fault, anything else a bug.
+    "21000": lambda message, _: 400 if message.endswith("requires a WHERE clause") else 500,
+    # invalid_parameter_value: "role ... does not exist" is a JWT naming no role (PostgREST #3601).
+    "22023": lambda message, _: (
+        401 if message.startswith("role") and message.endswith("does not exist") else 400
+    ),
+    "42883": lambda message, _: 406 if message.startswith("function xmlagg(") else 404,
+    "42501": lambda _, authenticated: 403 if authenticated else 401,
 }
-_STATUS_BY_CLASS = {"08": 503, "09": 500, "0L": 403, "0P": 403, "22": 400, "23": 400, "28": 403,
-                    "2D": 500, "38": 500, "39": 500, "3B": 500, "40": 500, "53": 503, "54": 500,
-                    "55": 500, "57": 500, "58": 500, "F0": 500, "HV": 500, "P0": 400, "XX": 500}  # fmt: skip
+
+
+def status_of(sqlstate: str, message: str, authenticated: bool) -> int:
+    """The HTTP status PostgREST answers a database error with (``mapSQLtoHTTP`` of
+    :data:`POSTGREST_SOURCE`; docs ``references/errors.rst``, "HTTP Status Codes"). A ``PGRST``
+    error carries its own status (see :meth:`PostgrestError.from_raise`)."""
+    if case := _STATUS_BY_CASE.get(sqlstate):
+        return case(message, authenticated)
+    if sqlstate.startswith("PT"):  # PTnnn: status nnn (500 if not a number)
+        return int(sqlstate[2:]) if sqlstate[2:].isdigit() else 500
+    return next((status for prefix, status in _STATUS_BY_PREFIX if sqlstate.startswith(prefix)), 400)
+
+
+_MESSAGE_RULE = (
+    "MESSAGE must be a JSON object with obligatory keys: 'code', 'message'"
+    " and optional keys: 'details', 'hint'."
+)
+_DETAIL_RULE = (
+    "DETAIL must be a JSON object with obligatory keys: 'status', 'headers' and optional key: 'status_text'."
+)
+
+
+def _json_object(text: str | None) -> dict[str, Any] | None:
+    try:
+        value = json.loads(text) if text is not None else None
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 class PostgrestError(Exception):
-    """What supabase-js gets back as ``error``: code, message, details, hint, HTTP status."""
+    """What supabase-js gets back as ``error``: code, message, details, hint; and the HTTP
+    status and headers of the response."""
 
     code: str
     message: str
     details: str | None
     hint: str | None
     role: str
+    status: int
+    headers: dict[str, str]
 
     def __init__(self, exc: psycopg.Error, role: str) -> None:
         diag = exc.diag
-        self._describe(exc.sqlstate or "", diag.message_primary or str(exc), diag.message_detail,
-                       diag.message_hint, role)  # fmt: skip
+        sqlstate, message = exc.sqlstate or "", diag.message_primary or str(exc)
+        if sqlstate == "PGRST":
+            self.from_raise(message, diag.message_detail, role)
+            return
+        self._describe(sqlstate, message, diag.message_detail, diag.message_hint, role,
+                       status=status_of(sqlstate, message, role != "anon"))  # fmt: skip
+        if self.status == 401:
+            self.headers = {"WWW-Authenticate": "Bearer"}
 
-    def _describe(self, code: str, message: str, details: str | None, hint: str | None, role: str) -> None:
+    def from_raise(self, message: str, detail: str | None, role: str) -> None:
+        """``raise sqlstate 'PGRST' using message = <json>, detail = <json>``: the body and the
+        status PostgREST answers with (``parseRaisePGRST``: MESSAGE ``{code, message, details?,
+        hint?}``, DETAIL ``{status, status_text?, headers}``), or its PGRST121 (500) when either
+        does not parse."""
+        body, response = _json_object(message), _json_object(detail)
+        texts = ("code", "message", "details", "hint")
+        if body is None or not all(
+            isinstance(body.get(k), str) or (k in ("details", "hint") and body.get(k) is None) for k in texts
+        ):
+            return self._unparsed(f"Invalid JSON value for MESSAGE: '{message}'", _MESSAGE_RULE, role)
+        if detail is None:
+            return self._unparsed("DETAIL is missing in the RAISE statement", _DETAIL_RULE, role)
+        headers = response.get("headers") if response is not None else None
+        if (
+            response is None
+            or type(response.get("status")) is not int
+            or not isinstance(headers, dict)
+            or not all(isinstance(v, str) for v in headers.values())
+        ):
+            return self._unparsed(f"Invalid JSON value for DETAIL: '{detail}'", _DETAIL_RULE, role)
+        self._describe(
+            body["code"],
+            body["message"],
+            body.get("details"),
+            body.get("hint"),
+            role,
+            status=response["status"],
+        )
+        self.headers = dict(headers)
+        return None
+
+    def _unparsed(self, details: str, hint: str, role: str) -> None:
+        what = "Could not parse JSON in the \"RAISE SQLSTATE 'PGRST'\" error"
+        self._describe("PGRST121", what, details, hint, role, status=500)
+
+    def _describe(
+        self, code: str, message: str, details: str | None, hint: str | None, role: str, *, status: int
+    ) -> None:
         self.code = code
         self.message = message
         self.details = details
         self.hint = hint
         self.role = role
+        self.status = status
+        self.headers = {}
         super().__init__(f"{code}: {message}")
-
-    @property
-    def status(self) -> int:
-        """The HTTP status PostgREST would answer with."""
-        if self.code == "42501":
-            return 401 if self.role == "anon" else 403
-        return _STATUS_BY_SQLSTATE.get(self.code) or _STATUS_BY_CLASS.get(self.code[:2], 400)
 
     def body(self) -> dict[str, str | None]:
         """The response body PostgREST sends: ``{code, message, details, hint}``."""
@@ -102,6 +181,7 @@ class UnknownFunction(PostgrestError, LookupError):
             " parameter, but no matches were found in the schema cache.",
             None,
             role,
+            status=404,
         )
 
 

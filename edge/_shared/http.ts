@@ -16,10 +16,10 @@ const CORS = {
   "access-control-allow-methods": "POST, OPTIONS",
 };
 
-export function json(status: number, body: unknown): Response {
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
-    headers: { "content-type": "application/json; charset=utf-8", ...CORS },
+    headers: { ...headers, "content-type": "application/json; charset=utf-8", ...CORS },
   });
 }
 
@@ -92,7 +92,7 @@ export async function serve(
       message: failure.message,
       details: failure.details,
       hint: failure.hint,
-    });
+    }, failure.headers);
   }
   log.status = response.status;
   log.ms = Math.round(performance.now() - started);

@@ -37,9 +37,9 @@ class Seeded:
         return json.loads(self.run(*args).stdout)
 
     def error(self, *args: str, code: int) -> tuple[dict[str, Any], str]:
-        """PostgREST's error body (stdout) and the status line (stderr) of a refused call."""
+        """PostgREST's error body (stdout) and the status line (stderr's first) of a refused call."""
         result = self.run(*args, code=code)
-        return json.loads(result.stdout), result.stderr.strip()
+        return json.loads(result.stdout), result.stderr.strip().splitlines()[0]
 
 
 @pytest.fixture
@@ -108,6 +108,9 @@ def test_anon_is_refused_where_postgrest_refuses_it_and_served_where_granted(loc
         "--as", "anon", "send_message", f"p_session_id={LIVE}", "p_body=hi", f"p_client_id={uuid.uuid4()}", code=4
     )  # fmt: skip
     assert (body["code"], status) == ("42501", "HTTP 401 Unauthorized")
+    assert "WWW-Authenticate: Bearer" in local.run(
+        "--as", "anon", "send_message", f"p_session_id={LIVE}", "p_body=hi", f"p_client_id={uuid.uuid4()}", code=4
+    ).stderr.splitlines()  # fmt: skip
     directory = local.json("--as", "anon", "session_directory", "p_limit=5")
     assert LIVE in [entry["id"] for entry in directory]
 
@@ -115,7 +118,7 @@ def test_anon_is_refused_where_postgrest_refuses_it_and_served_where_granted(loc
 def test_a_suspended_user_is_refused_by_the_pre_request_hook(local: Seeded) -> None:
     local.conn.execute("update auth.users set banned_until = now() + interval '1 day' where id = %s", (LEO,))
     body, status = local.error("--as", "leo", "session_directory", code=4)
-    assert (body["code"], status) == ("SUSPD", "HTTP 400 Bad Request")
+    assert (body["code"], status) == ("SUSPD", "HTTP 403 Forbidden")
     assert body["message"] == "This account is suspended."
 
 

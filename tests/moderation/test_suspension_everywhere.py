@@ -17,7 +17,7 @@ import pytest
 from psycopg import sql
 
 from tests.media.test_storage_policies import refused as storage_refuses
-from tests.support.api import Api, make_dj, make_session, raises_code
+from tests.support.api import Api, answer_to, make_dj, make_session, raises_code
 from tests.support.gotrue import AuthUser, create_user
 from tests.support.postgrest import PostgrestError, request, rpc
 from tests.support.realtime import can_read, can_write
@@ -99,8 +99,9 @@ def test_every_table_and_view_refuses_a_suspended_caller(db: psycopg.Connection,
                 conn.execute(_statement(table, column, privilege))
             allowed.append(f"{privilege} {table}")
         except psycopg.Error as exc:
-            if exc.sqlstate != "SUSPD":
-                allowed.append(f"{privilege} {table}: {exc.sqlstate}")
+            answer = answer_to(exc)
+            if (answer.code, answer.status) != ("SUSPD", 403):
+                allowed.append(f"{privilege} {table}: {answer.code} {answer.status}")
     assert allowed == []
 
 

@@ -4,6 +4,7 @@ real database (acting as the caller) and a loopback Stripe that behaves as Strip
 from __future__ import annotations
 
 import json
+import math
 import time
 import uuid
 from collections.abc import Iterator
@@ -106,7 +107,7 @@ def test_a_dj_onboards_and_becomes_payable_only_when_stripe_says_so(stack: Stack
 def test_only_signed_in_djs_onboard(stack: Stack) -> None:
     listener = create_user(stack.conn)
     response = stack.edge.call("connect-onboarding", {}, stack.token(listener))
-    assert (response.status_code, response.json()["code"]) == (400, "DJONL")
+    assert (response.status_code, response.json()["code"]) == (403, "DJONL")
     assert response.json()["hint"]
 
 
@@ -159,14 +160,14 @@ def test_a_retry_with_the_same_request_id_never_charges_twice(stack: Stack) -> N
     after = len([r for r in stack.stripe.requests if r[:2] == ("POST", "/v1/payment_intents")])
     assert after == before, "the second answer comes from the recorded PaymentIntent"
     different = stack.tip(fan, room, request_id=request_id, amount=900)
-    assert (different.status_code, different.json()["code"]) == (400, "IDMIS")
+    assert (different.status_code, different.json()["code"]) == (409, "IDMIS")
 
 
 def test_the_database_rules_reach_the_app_with_their_codes(stack: Stack) -> None:
     room = stack.payable_room()
     outsider = create_user(stack.conn)
     response = stack.tip(outsider, room)
-    assert (response.status_code, response.json()["code"]) == (400, "NOTIN")
+    assert (response.status_code, response.json()["code"]) == (403, "NOTIN")
     assert response.json()["hint"] == "Call join_session."
     fan = room.member()
     response = stack.tip(fan, room, amount=100, currency="jpy")
@@ -176,7 +177,26 @@ def test_the_database_rules_reach_the_app_with_their_codes(stack: Stack) -> None
     unpaid_dj = make_dj(stack.conn)
     unpaid = LiveRoom(api, unpaid_dj, make_session(api, unpaid_dj))
     response = stack.tip(unpaid.member(), unpaid)
-    assert (response.status_code, response.json()["code"]) == (400, "DJACC")
+    assert (response.status_code, response.json()["code"]) == (409, "DJACC")
+
+
+def test_a_rate_limited_tipper_is_told_when_to_retry(stack: Stack) -> None:
+    room = stack.payable_room()
+    fan = room.member()
+    [(capacity,)] = stack.conn.execute("select value from private.settings where key = 'tip_rate_capacity'")
+    stack.conn.execute("update private.settings set value = '1' where key = 'tip_rate_capacity'")
+    try:
+        assert stack.tip(fan, room).status_code == 200
+        limited = stack.tip(fan, room)
+    finally:
+        stack.conn.execute(
+            "update private.settings set value = %s::jsonb where key = 'tip_rate_capacity'",
+            (json.dumps(capacity),),
+        )
+    assert (limited.status_code, limited.json()["code"]) == (429, "RATEL")
+    assert int(limited.headers["retry-after"]) == max(
+        1, math.ceil(limited.json()["details"]["retry_after_seconds"])
+    )
 
 
 def test_a_suspended_account_is_refused_by_every_function_with_its_token_still_valid(stack: Stack) -> None:
@@ -189,8 +209,8 @@ def test_a_suspended_account_is_refused_by_every_function_with_its_token_still_v
     seen = len(stack.stripe.requests)
     tip = stack.tip(fan, room)
     onboarding = stack.edge.call("connect-onboarding", {}, stack.token(dj))
-    assert [(r.json()["code"], r.json()["message"]) for r in (tip, onboarding)] == [
-        ("SUSPD", "This account is suspended.")
+    assert [(r.status_code, r.json()["code"], r.json()["message"]) for r in (tip, onboarding)] == [
+        (403, "SUSPD", "This account is suspended.")
     ] * 2
     assert len(stack.stripe.requests) == seen, "nothing reached Stripe"
     assert stack.conn.execute(

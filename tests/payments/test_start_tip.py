@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from tests.support.api import Api, make_dj, make_session
+from tests.support.api import Api, answer_to, make_dj, make_session
 from tests.support.gotrue import AuthUser, create_user
 from tests.support.postgrest import Identity, as_user, request
 from tests.support.rooms import LiveRoom
@@ -49,9 +49,9 @@ def code_of(action: Any) -> tuple[str | None, dict[str, Any] | None]:
     """The SQLSTATE (and JSON detail, if any) ``action()`` fails with."""
     with pytest.raises(psycopg.Error) as caught:
         action()
-    diag = caught.value.diag
-    assert diag.message_hint, "every rejection carries a hint"
-    return caught.value.sqlstate, json.loads(diag.message_detail) if diag.message_detail else None
+    answer = answer_to(caught.value)
+    assert answer.hint, "every rejection carries a hint"
+    return answer.code, json.loads(answer.details) if answer.details else None
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import psycopg
 import pytest
 
-from tests.support.api import handle_of
+from tests.support.api import answer_to, handle_of
 from tests.support.gotrue import AuthUser, as_role, create_user
 from tests.support.postgrest import Identity, as_user, request
 
@@ -83,10 +83,10 @@ def test_handles_are_normalised_and_validated(
     for bad, code in [("no", "BADHN"), ("has space", "BADHN"), ("x" * 31, "BADHN")]:
         with pytest.raises(psycopg.Error) as caught, as_user(db, other):
             db.execute("update public.profiles set handle = %s where id = %s", (bad, other.id))
-        assert caught.value.sqlstate == code
+        assert answer_to(caught.value).code == code
     with pytest.raises(psycopg.Error) as taken, as_user(db, other):
         db.execute("update public.profiles set handle = 'DJ_LIA' where id = %s", (other.id,))
-    assert taken.value.sqlstate == "TAKEN"
+    assert (answer_to(taken.value).code, answer_to(taken.value).status) == ("TAKEN", 409)
 
 
 def test_handle_changes_have_a_cooldown(db: psycopg.Connection) -> None:
@@ -95,8 +95,10 @@ def test_handle_changes_have_a_cooldown(db: psycopg.Connection) -> None:
         db.execute("update public.profiles set handle = 'first_pick' where id = %s", (user.id,))
     with pytest.raises(psycopg.Error) as cooling, as_user(db, user):
         db.execute("update public.profiles set handle = 'second_pick' where id = %s", (user.id,))
-    assert cooling.value.sqlstate == "COOLD"
-    assert "next_change_at" in (cooling.value.diag.message_detail or "")
+    answer = answer_to(cooling.value)
+    assert (answer.code, answer.status) == ("COOLD", 429)
+    assert "next_change_at" in (answer.details or "")
+    assert 0 < int(answer.headers["Retry-After"]) <= 30 * 86400
     db.execute(
         "update public.profiles set handle_changed_at = now() - interval '31 days' where id = %s", (user.id,)
     )
@@ -109,7 +111,7 @@ def test_guests_cannot_become_djs_but_full_accounts_can(db: psycopg.Connection) 
     guest, member = create_user(db, "anonymous"), create_user(db, "phone")
     with pytest.raises(psycopg.Error) as caught, as_user(db, guest):
         db.execute("update public.profiles set is_dj = true where id = %s", (guest.id,))
-    assert caught.value.sqlstate == "ANONY"
+    assert answer_to(caught.value).code == "ANONY"
     with as_user(db, member):
         db.execute("update public.profiles set is_dj = true where id = %s", (member.id,))
     assert _profile(db, member)[3] is True

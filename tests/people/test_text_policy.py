@@ -12,7 +12,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from tests.support.api import Api, make_dj, make_session, raises_code
+from tests.support.api import Api, answer_to, make_dj, make_session, raises_code
 from tests.support.gotrue import AuthUser, create_user
 from tests.support.postgrest import PostgrestError, as_user
 
@@ -234,12 +234,12 @@ PATHS: dict[str, tuple[str, Write, str]] = {
 
 
 def _refusal(exc: BaseException) -> tuple[str, dict[str, Any]]:
-    if isinstance(exc, PostgrestError):
-        assert exc.hint
-        return exc.code, json.loads(exc.details or "{}")
-    assert isinstance(exc, psycopg.Error)
-    assert exc.diag.message_hint
-    return exc.sqlstate or "", json.loads(exc.diag.message_detail or "{}")
+    answer = (
+        exc if isinstance(exc, PostgrestError) else answer_to(exc) if isinstance(exc, psycopg.Error) else None
+    )
+    assert answer is not None, exc
+    assert answer.hint
+    return answer.code, json.loads(answer.details or "{}")
 
 
 @pytest.mark.parametrize("path", list(PATHS))

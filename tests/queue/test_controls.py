@@ -6,7 +6,7 @@ import psycopg
 import pytest
 
 from tests.queue.conftest import QueueRoom
-from tests.support.api import raises_code
+from tests.support.api import answer_to, raises_code
 from tests.support.gotrue import create_user
 from tests.support.postgrest import as_user
 
@@ -31,7 +31,7 @@ def test_play_finish_advance_and_the_play_log(db: psycopg.Connection, qroom: Que
     assert [(h["item_id"], h["outcome"]) for h in history] == [(a, "played"), (b, "played")]
     with pytest.raises(psycopg.Error) as refused, db.transaction():
         db.execute("update public.session_plays set outcome = 'skipped'")
-    assert refused.value.sqlstate == "NOEDT"
+    assert answer_to(refused.value).code == "NOEDT"
 
 
 def test_skip_and_reject_record_reasons(qroom: QueueRoom) -> None:

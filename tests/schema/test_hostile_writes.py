@@ -20,7 +20,7 @@ import pytest
 from psycopg import sql
 
 from tests.schema.hostile import CAST_CODES, hostile, plausible, shown, verdict
-from tests.support.api import Api, make_dj, make_session
+from tests.support.api import Api, answer_to, make_dj, make_session
 from tests.support.gotrue import AuthUser, create_user
 from tests.support.postgrest import request
 
@@ -123,9 +123,9 @@ def _problem(
             conn.execute(statement, (json.dumps(row),))
         return None
     except psycopg.Error as exc:
-        diag = exc.diag
-        text = " ".join(filter(None, (diag.message_primary, diag.message_detail, diag.message_hint)))
-        code = exc.sqlstate or ""
+        answer = answer_to(exc)  # what the app reads: from a PGRST raise too
+        text = " ".join(filter(None, (answer.message, answer.details, answer.hint)))
+        code = answer.code
         why = verdict(code, text, _cast_code(db, table, row) if code in CAST_CODES else None)
     return None if why is None else f"{table} {statement.as_string(db)[:40]} {shown(row)}: {why}"
 

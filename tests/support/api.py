@@ -36,6 +36,12 @@ def raises_code(code: str, status: int | None = None) -> Iterator[pytest.Excepti
     assert caught.value.hint, "every rejection carries a hint"
 
 
+def answer_to(exc: psycopg.Error, role: str = "authenticated") -> PostgrestError:
+    """What PostgREST answers when the SQL of a request (a direct table write) raised ``exc``:
+    our code, message, details and hint, and the HTTP status, from a PGRST raise too."""
+    return PostgrestError(exc, role)
+
+
 def make_dj(conn: psycopg.Connection, **kwargs: Any) -> AuthUser:
     """A phone user who turned DJ mode on."""
     dj = create_user(conn, "phone", **kwargs)

@@ -7,7 +7,7 @@ import re
 from whatssound_svc import paths
 
 REGISTRY = paths.REPO_ROOT / "docs" / "error-codes.md"
-_RAISED = re.compile(r"errcode\s*=\s*'([0-9A-Z]{5})'")
+_RAISED = re.compile(r"(?:errcode\s*=\s*|hidden\.api_error\()'([0-9A-Z]{5})'")
 _BUILTIN_CLASSES = ("22", "23", "28", "42", "P0", "0A", "40", "53", "55", "57")
 
 

@@ -33,6 +33,7 @@ from whatssound_svc.cli import (
 )
 from whatssound_svc.errors import WhatsSoundError
 from whatssound_svc.pginstall import ClusterError
+from whatssound_svc.postgrest import PostgrestError
 
 app = typer.Typer(
     name="whatssound",
@@ -68,7 +69,9 @@ def main() -> None:
     try:
         app()
     except (WhatsSoundError, ClusterError, psycopg.Error) as exc:
-        _err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        # A database refusal reads as the app would get it (our code, also from a PGRST raise).
+        shown = PostgrestError(exc, "service_role") if isinstance(exc, psycopg.Error) else exc
+        _err.print(f"[bold red]error:[/] {shown}", highlight=False)
         cause = exc.__cause__
         while cause is not None:
             _err.print(f"  caused by: {type(cause).__name__}: {cause}", highlight=False)

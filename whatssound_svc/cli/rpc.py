@@ -89,7 +89,7 @@ def rpc(
     The user gets the claims Supabase Auth would issue them (custom access token hook included);
     the call is one committed transaction with their role and claims set, PostgREST's pre-request
     hook run first, and READ ONLY for a stable function. An error prints PostgREST's body
-    {code, message, details, hint}, its HTTP status on stderr, and exits 4 (a 4xx) or 5 (5xx).
+    {code, message, details, hint}, its HTTP status and headers on stderr, and exits 4 (a 4xx) or 5 (5xx).
 
     Examples:
       whatssound rpc --as lia chat_history p_session_id=d5000000-0000-4000-8000-000000000001 p_limit=5
@@ -112,5 +112,7 @@ def rpc(
         except postgrest.PostgrestError as error:
             typer.echo(json.dumps(error.body(), indent=2, ensure_ascii=False))
             typer.echo(f"HTTP {error.status} {HTTPStatus(error.status).phrase}", err=True)
+            for name, value in error.headers.items():  # Retry-After (rate limits), WWW-Authenticate (401)
+                typer.echo(f"{name}: {value}", err=True)
             raise typer.Exit(error.status // 100) from error
     typer.echo(json.dumps(result, indent=2, ensure_ascii=False))

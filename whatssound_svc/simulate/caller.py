@@ -14,6 +14,8 @@ import psycopg
 from psycopg import sql
 from psycopg_pool import AsyncConnectionPool
 
+from whatssound_svc.postgrest import PostgrestError
+
 #: PostgREST's pool size on the smallest compute (and what the benchmarks model).
 POOL_SIZE = 10
 
@@ -63,7 +65,8 @@ async def rpc(pool: AsyncConnectionPool, user_id: uuid.UUID, function: str, *, s
             await conn.execute(PRE_REQUEST)
             row = await (await conn.execute(call, values)).fetchone()
     except psycopg.Error as exc:
-        return Answer(None, exc.sqlstate or type(exc).__name__, time.perf_counter() - started, 0)
+        code = PostgrestError(exc, "authenticated").code or type(exc).__name__  # ours, from a PGRST raise too
+        return Answer(None, code, time.perf_counter() - started, 0)
     result = row[0] if row else None
     return Answer(
         result, None, time.perf_counter() - started, len(json.dumps(result, separators=(",", ":")).encode())

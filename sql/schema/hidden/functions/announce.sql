@@ -10,11 +10,15 @@ declare
 begin
   select * into v_session from public.dj_sessions as s where s.id = p_session_id;
   if v_session.id is null then
-    raise exception 'No such session.' using errcode = 'P0002', hint = 'Check the session id.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('P0002', 'No such session.', 'Check the session id.'),
+      detail = hidden.api_response('P0002');
   elsif not hidden.can_moderate_session(p_session_id) then
     raise exception 'Only the DJ''s team can pin an announcement.' using errcode = '42501', hint = 'Ask the DJ.';
   elsif v_session.status = 'ended' then
-    raise exception 'This session has ended.' using errcode = 'ENDED', hint = 'Announce in your next session.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('ENDED', 'This session has ended.', 'Announce in your next session.'),
+      detail = hidden.api_response('ENDED');
   elsif char_length(v_body) > 280 then
     raise exception 'An announcement is at most 280 characters.' using errcode = 'MSGLN', hint = 'Shorten it.';
   end if;

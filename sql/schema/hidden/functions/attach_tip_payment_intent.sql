@@ -10,8 +10,13 @@ begin
   where t.id = p_tip_id and (t.payment_intent_id is null or t.payment_intent_id = p_payment_intent_id)
   returning * into v_tip;
   if v_tip.id is null then
-    raise exception 'Tip % has another PaymentIntent.', p_tip_id using errcode = 'STATE',
-      hint = 'A tip has one PaymentIntent: reuse it.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error(
+        'STATE',
+        format('Tip %s has another PaymentIntent.', p_tip_id),
+        'A tip has one PaymentIntent: reuse it.'
+      ),
+      detail = hidden.api_response('STATE');
   end if;
   return v_tip;
 end

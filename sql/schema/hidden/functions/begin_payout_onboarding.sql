@@ -8,9 +8,17 @@ declare
   v_account public.payout_accounts;
 begin
   if hidden.is_anonymous(v_uid) then
-    raise exception 'Guests cannot receive tips.' using errcode = 'ANONY', hint = 'Sign in with a phone number, Apple or Google first.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error(
+        'ANONY',
+        'Guests cannot receive tips.',
+        'Sign in with a phone number, Apple or Google first.'
+      ),
+      detail = hidden.api_response('ANONY');
   elsif not coalesce((select p.is_dj from public.profiles as p where p.id = v_uid), false) then
-    raise exception 'Only DJs set up payouts.' using errcode = 'DJONL', hint = 'Turn on DJ mode in your profile first.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('DJONL', 'Only DJs set up payouts.', 'Turn on DJ mode in your profile first.'),
+      detail = hidden.api_response('DJONL');
   end if;
   select * into v_account from public.payout_accounts as a where a.dj_id = v_uid;  -- RLS: their own
   return v_account;

@@ -21,11 +21,15 @@ begin
   select * into v_item from public.queue_items as q where q.id = p_item_id;
   select * into v_session from public.dj_sessions as s where s.id = v_item.session_id;
   if v_item.id is null then
-    raise exception 'No such queue item.' using errcode = 'P0002', hint = 'Check the item id.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('P0002', 'No such queue item.', 'Check the item id.'),
+      detail = hidden.api_response('P0002');
   end if;
   perform private.require_queue_listener(v_session, v_uid);
   if v_item.status not in ('queued', 'playing') then
-    raise exception 'Voting on this request is over.' using errcode = 'STATE', hint = 'Vote on queued or playing tracks.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('STATE', 'Voting on this request is over.', 'Vote on queued or playing tracks.'),
+      detail = hidden.api_response('STATE');
   end if;
   select v.value into v_old from public.queue_votes as v where v.item_id = p_item_id and v.user_id = v_uid;
   if coalesce(v_old, 0) = p_value then

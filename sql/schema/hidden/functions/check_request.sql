@@ -7,10 +7,17 @@ declare
   v_refusal text := hidden.caller_refusal();
 begin
   if v_refusal = 'SUSPD' then
-    raise exception 'This account is suspended.' using errcode = 'SUSPD', hint = 'Contact support.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('SUSPD', 'This account is suspended.', 'Contact support.'),
+      detail = hidden.api_response('SUSPD');
   elsif v_refusal = 'LOGIN' then
-    raise exception 'This account no longer exists.'
-      using errcode = 'LOGIN', hint = 'Sign out, then sign in again (an anonymous sign-in is enough to listen).';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error(
+        'LOGIN',
+        'This account no longer exists.',
+        'Sign out, then sign in again (an anonymous sign-in is enough to listen).'
+      ),
+      detail = hidden.api_response('LOGIN');
   end if;
 end
 $$;

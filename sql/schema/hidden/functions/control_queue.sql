@@ -31,9 +31,13 @@ begin
   if p_action in ('play', 'play_next', 'pin', 'unpin', 'move', 'reject') then
     select * into v_item from public.queue_items as q where q.id = p_item_id and q.session_id = p_session_id;
     if v_item.id is null then
-      raise exception 'No such request in this session.' using errcode = 'P0002', hint = 'Check the item id.';
+      raise sqlstate 'PGRST' using
+        message = hidden.api_error('P0002', 'No such request in this session.', 'Check the item id.'),
+        detail = hidden.api_response('P0002');
     elsif v_item.status <> 'queued' then
-      raise exception 'That request is not waiting in the queue.' using errcode = 'STATE', hint = 'Refresh the queue.';
+      raise sqlstate 'PGRST' using
+        message = hidden.api_error('STATE', 'That request is not waiting in the queue.', 'Refresh the queue.'),
+        detail = hidden.api_response('STATE');
     end if;
   end if;
   if p_action = 'advance' then  -- play the top of the queue
@@ -52,7 +56,9 @@ begin
       perform private.finish_playing(p_session_id, 'played', null);
     when 'skip' then
       if not exists (select 1 from public.queue_items as q where q.session_id = p_session_id and q.status = 'playing') then
-        raise exception 'Nothing is playing.' using errcode = 'IDLEQ', hint = 'Play a track first.';
+        raise sqlstate 'PGRST' using
+          message = hidden.api_error('IDLEQ', 'Nothing is playing.', 'Play a track first.'),
+          detail = hidden.api_response('IDLEQ');
       end if;
       perform private.finish_playing(p_session_id, 'skipped', coalesce(p_reason, 'skipped by the DJ'));
     when 'reject' then

@@ -9,14 +9,18 @@ declare
 begin
   select * into v_session from public.dj_sessions as s where s.id = p_session_id;
   if v_session is null then
-    raise exception 'No such session.' using errcode = 'P0002', hint = 'Check the session id.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('P0002', 'No such session.', 'Check the session id.'),
+      detail = hidden.api_response('P0002');
   end if;
   if not hidden.can_moderate_session(p_session_id) then
     raise exception 'Only the DJ and moderators see the invite code.'
       using errcode = '42501', hint = 'Ask the DJ for an invite.';
   end if;
   if v_session.visibility <> 'private' then
-    raise exception 'This session is not private.' using errcode = 'STATE', hint = 'Anyone allowed can join without a code.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('STATE', 'This session is not private.', 'Anyone allowed can join without a code.'),
+      detail = hidden.api_response('STATE');
   end if;
   if p_rotate then
     update private.session_invites as i set code = private.new_invite_code(), created_at = now()

@@ -34,22 +34,34 @@ begin
   from public.dj_sessions as s
   where s.id = p_session_id;
   if v_ctx is null then
-    raise exception 'No such session.' using errcode = 'P0002', hint = 'Check the session id.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('P0002', 'No such session.', 'Check the session id.'),
+      detail = hidden.api_response('P0002');
   elsif (v_ctx.session).status = 'ended' then
-    raise exception 'This session has ended.' using errcode = 'ENDED', hint = 'Find a live one in the directory.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('ENDED', 'This session has ended.', 'Find a live one in the directory.'),
+      detail = hidden.api_response('ENDED');
   end if;
   v_member := v_ctx.member;
   if v_uid <> (v_ctx.session).dj_id then
     if v_ctx.banned then
-      raise exception 'You are banned from this DJ''s sessions.' using errcode = 'BANND', hint = 'Contact the DJ to appeal.';
+      raise sqlstate 'PGRST' using
+        message = hidden.api_error('BANND', 'You are banned from this DJ''s sessions.', 'Contact the DJ to appeal.'),
+        detail = hidden.api_response('BANND');
     elsif v_ctx.blocked then
-      raise exception 'You cannot join this session.' using errcode = 'BLOCK', hint = 'The DJ has restricted who can join.';
+      raise sqlstate 'PGRST' using
+        message = hidden.api_error('BLOCK', 'You cannot join this session.', 'The DJ has restricted who can join.'),
+        detail = hidden.api_response('BLOCK');
     end if;
     if v_member.session_id is null and not v_ctx.team then  -- members rejoin without a re-check
       if (v_ctx.session).visibility = 'followers' and not v_ctx.follows then
-        raise exception 'This session is for the DJ''s followers.' using errcode = 'NOFLW', hint = 'Follow the DJ to join.';
+        raise sqlstate 'PGRST' using
+          message = hidden.api_error('NOFLW', 'This session is for the DJ''s followers.', 'Follow the DJ to join.'),
+          detail = hidden.api_response('NOFLW');
       elsif (v_ctx.session).visibility = 'private' and not v_ctx.invited then
-        raise exception 'This session is private.' using errcode = 'INVIT', hint = 'Ask the DJ for the invite code.';
+        raise sqlstate 'PGRST' using
+          message = hidden.api_error('INVIT', 'This session is private.', 'Ask the DJ for the invite code.'),
+          detail = hidden.api_response('INVIT');
       end if;
     end if;
   end if;

@@ -14,13 +14,21 @@ begin
   perform 1 from public.session_members as m
   where m.session_id = p_session_id and m.user_id = v_uid and m.left_at is null;
   if not found then
-    raise exception 'Join the session to react.' using errcode = 'NOTIN', hint = 'Call join_session first.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('NOTIN', 'Join the session to react.', 'Call join_session first.'),
+      detail = hidden.api_response('NOTIN');
   end if;
   v_wait := hidden.take_token(v_uid, 'reaction', (hidden.setting('reaction_rate_capacity'))::integer,
     (hidden.setting('reaction_rate_per_second'))::double precision);
   if v_wait > 0 then
-    raise exception 'You are reacting very fast.' using errcode = 'RATEL',
-      detail = json_build_object('retry_after_seconds', v_wait)::text, hint = 'Wait a moment.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error(
+        'RATEL',
+        'You are reacting very fast.',
+        'Wait a moment.',
+        json_build_object('retry_after_seconds', v_wait)::text
+      ),
+      detail = hidden.api_response('RATEL', v_wait);
   end if;
   perform private.rt_emit(p_session_id, 'reaction', jsonb_build_object('emoji', p_emoji, 'user_id', v_uid), true);
   return true;

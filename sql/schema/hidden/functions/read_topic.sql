@@ -33,14 +33,23 @@ begin
     ) as l
   ) as e;
   if v_uid is null then
-    raise exception 'You need to be signed in to do that.'
-      using errcode = 'LOGIN', hint = 'Sign in (an anonymous sign-in is enough to listen).';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error(
+        'LOGIN',
+        'You need to be signed in to do that.',
+        'Sign in (an anonymous sign-in is enough to listen).'
+      ),
+      detail = hidden.api_response('LOGIN');
   elsif r.suspended then
-    raise exception 'This account is suspended.' using errcode = 'SUSPD', hint = 'Contact support.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('SUSPD', 'This account is suspended.', 'Contact support.'),
+      detail = hidden.api_response('SUSPD');
   elsif not r.member and not hidden.realtime_can_read(p_topic) then
     raise exception 'You cannot read this topic.' using errcode = '42501', hint = 'Join the session first.';
   elsif r.last_seq is null and p_member_of is not null then
-    raise exception 'No such session.' using errcode = 'P0002', hint = 'Check the session id.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('P0002', 'No such session.', 'Check the session id.'),
+      detail = hidden.api_response('P0002');
   end if;
   -- Built with json_build_object over the stored json: nothing is parsed again on the way out.
   return json_build_object(

@@ -19,7 +19,9 @@ begin
     from public.dj_sessions as s where s.id = p_target_id;
   end if;
   if coalesce(v_report.target_message_id, v_report.target_user_id, v_report.target_session_id) is null then
-    raise exception 'Nothing to report there.' using errcode = 'P0002', hint = 'Check the target id and kind.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('P0002', 'Nothing to report there.', 'Check the target id and kind.'),
+      detail = hidden.api_response('P0002');
   end if;
   select r.id into v_report.id from public.reports as r
   where r.reporter_id = v_uid and r.target_kind = p_target_kind and r.status = 'open'
@@ -30,8 +32,14 @@ begin
   v_wait := hidden.take_token(v_uid, 'report', (hidden.setting('report_rate_capacity'))::integer,
     (hidden.setting('report_rate_per_second'))::double precision);
   if v_wait > 0 then
-    raise exception 'You have filed many reports recently.' using errcode = 'RATEL',
-      detail = json_build_object('retry_after_seconds', v_wait)::text, hint = 'Try again later.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error(
+        'RATEL',
+        'You have filed many reports recently.',
+        'Try again later.',
+        json_build_object('retry_after_seconds', v_wait)::text
+      ),
+      detail = hidden.api_response('RATEL', v_wait);
   end if;
   insert into public.reports (reporter_id, target_kind, target_user_id, target_session_id, target_message_id, reason, details)
   values (v_uid, p_target_kind, v_report.target_user_id, v_report.target_session_id, v_report.target_message_id,

@@ -26,7 +26,9 @@ begin
   select * into v_session from public.dj_sessions as s where s.id = p_session_id;
   v_team := private.require_queue_listener(v_session, v_uid);
   if not v_session.requests_open and not v_team then
-    raise exception 'Requests are closed in this session.' using errcode = 'REQCL', hint = 'Vote on the queue instead.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('REQCL', 'Requests are closed in this session.', 'Vote on the queue instead.'),
+      detail = hidden.api_response('REQCL');
   end if;
   select * into v_track from public.tracks as t
   where t.provider = p_provider and t.provider_track_id = v_id and t.requested_in is null and t.verified_at is not null;
@@ -57,7 +59,9 @@ begin
     select 1 from public.queue_items as q
     where q.session_id = p_session_id and q.track_id = v_track.id and q.status = 'rejected'
   ) and not v_team then
-    raise exception 'The DJ turned this track down tonight.' using errcode = 'REJTD', hint = 'Request something else.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('REJTD', 'The DJ turned this track down tonight.', 'Request something else.'),
+      detail = hidden.api_response('REJTD');
   end if;
   if not v_team then
     v_limit := greatest(v_session.request_limit, case
@@ -66,9 +70,14 @@ begin
     select count(*) into v_open from public.queue_items as q
     where q.session_id = p_session_id and q.requested_by = v_uid and q.status = 'queued';
     if v_open >= v_limit then
-      raise exception 'You have % requests waiting (the limit here is %).', v_open, v_limit
-        using errcode = 'QUOTA', detail = json_build_object('limit', v_limit, 'open', v_open)::text,
-          hint = 'Wait until one plays, or withdraw one.';
+      raise sqlstate 'PGRST' using
+        message = hidden.api_error(
+          'QUOTA',
+          format('You have %s requests waiting (the limit here is %s).', v_open, v_limit),
+          'Wait until one plays, or withdraw one.',
+          json_build_object('limit', v_limit, 'open', v_open)::text
+        ),
+        detail = hidden.api_response('QUOTA');
     end if;
   end if;
   insert into public.queue_items (session_id, track_id, requested_by, upvotes, rank_key)

@@ -8,8 +8,13 @@ declare
 begin
   if hidden.is_anonymous(v_uid)
     and not coalesce((hidden.setting('anonymous_may_' || p_action))::boolean, false) then
-    raise exception 'Guests cannot % here.', p_action
-      using errcode = 'ANONY', hint = 'Sign in with a phone number, Apple or Google first.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error(
+        'ANONY',
+        format('Guests cannot %s here.', p_action),
+        'Sign in with a phone number, Apple or Google first.'
+      ),
+      detail = hidden.api_response('ANONY');
   end if;
   return v_uid;
 end

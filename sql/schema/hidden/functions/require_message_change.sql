@@ -8,7 +8,9 @@ begin
     if exists (select 1 from public.chat_messages as c where c.id = p_message_id) then
       raise exception 'Only the author or a moderator can do that.' using errcode = '42501', hint = 'Report it instead.';
     end if;
-    raise exception 'No such message.' using errcode = 'P0002', hint = 'Check the message id.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('P0002', 'No such message.', 'Check the message id.'),
+      detail = hidden.api_response('P0002');
   end if;
 end
 $$;

@@ -9,7 +9,9 @@ begin
       raise exception 'Only the DJ (or a moderator, for chat settings) can change this session.'
         using errcode = '42501', hint = 'Ask the DJ.';
     end if;
-    raise exception 'No such session.' using errcode = 'P0002', hint = 'Check the session id.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('P0002', 'No such session.', 'Check the session id.'),
+      detail = hidden.api_response('P0002');
   end if;
 end
 $$;

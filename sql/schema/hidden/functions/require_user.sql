@@ -7,11 +7,18 @@ declare
   v_uid uuid := auth.uid();
 begin
   if v_uid is null then
-    raise exception 'You need to be signed in to do that.'
-      using errcode = 'LOGIN', hint = 'Sign in (an anonymous sign-in is enough to listen).';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error(
+        'LOGIN',
+        'You need to be signed in to do that.',
+        'Sign in (an anonymous sign-in is enough to listen).'
+      ),
+      detail = hidden.api_response('LOGIN');
   -- Suspended: Supabase Auth's banned_until is in the future (a platform ban).
   elsif coalesce((select u.banned_until > now() from auth.users as u where u.id = v_uid), false) then
-    raise exception 'This account is suspended.' using errcode = 'SUSPD', hint = 'Contact support.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('SUSPD', 'This account is suspended.', 'Contact support.'),
+      detail = hidden.api_response('SUSPD');
   end if;
   return v_uid;
 end

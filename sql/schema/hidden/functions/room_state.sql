@@ -13,7 +13,9 @@ begin
   perform 1 from public.session_members as m
   where m.session_id = p_session_id and m.user_id = v_uid and m.left_at is null;
   if not found and not hidden.realtime_can_read('session:' || p_session_id) then
-    raise exception 'No such session (or you cannot see it).' using errcode = 'P0002', hint = 'Check the session id.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('P0002', 'No such session (or you cannot see it).', 'Check the session id.'),
+      detail = hidden.api_response('P0002');
   end if;
   select * into v_snap from private.room_snapshots as r where r.session_id = p_session_id;
   if v_snap.session_id is not null and v_snap.built_at >= clock_timestamp() - interval '1 second' then

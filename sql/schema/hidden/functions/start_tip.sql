@@ -15,8 +15,13 @@ begin
     if v_tip.id is not null then
       if (v_tip.session_id, v_tip.amount, v_tip.currency, v_tip.message, v_tip.boost_item_id)
         is distinct from (p_session_id, p_amount, lower(p_currency), nullif(btrim(p_message), ''), p_boost_item_id) then
-        raise exception 'This request id was used for a different tip.' using errcode = 'IDMIS',
-          hint = 'Use a new request id for a new tip; reuse it only to retry the same one.';
+        raise sqlstate 'PGRST' using
+          message = hidden.api_error(
+            'IDMIS',
+            'This request id was used for a different tip.',
+            'Use a new request id for a new tip; reuse it only to retry the same one.'
+          ),
+          detail = hidden.api_response('IDMIS');
       end if;
       return v_tip;  -- a retry: the same tip
     end if;
@@ -28,7 +33,9 @@ begin
       return v_tip;
     end if;  -- a concurrent retry won: read its tip
   end loop;
-  raise exception 'Could not record the tip.' using errcode = 'STATE', hint = 'Retry with the same request id.';
+  raise sqlstate 'PGRST' using
+    message = hidden.api_error('STATE', 'Could not record the tip.', 'Retry with the same request id.'),
+    detail = hidden.api_response('STATE');
 exception
   when check_violation then
     raise exception 'Invalid tip: %.', sqlerrm using errcode = '22023', hint = 'A message is at most 200 characters.';

@@ -14,7 +14,9 @@ begin
   from public.tips as t left join public.payout_accounts as a on a.dj_id = t.dj_id
   where t.id = p_tip_id;
   if v_charge is null then
-    raise exception 'No such tip.' using errcode = 'P0002', hint = 'Check the tip id.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('P0002', 'No such tip.', 'Check the tip id.'),
+      detail = hidden.api_response('P0002');
   end if;
   return v_charge;
 end

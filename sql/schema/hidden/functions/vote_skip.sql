@@ -13,12 +13,16 @@ begin
   perform private.require_queue_listener(v_session, v_uid);
   select * into v_item from public.queue_items as q where q.session_id = p_session_id and q.status = 'playing' for update;
   if v_item.id is null then
-    raise exception 'Nothing is playing.' using errcode = 'IDLEQ', hint = 'Vote when a track is playing.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('IDLEQ', 'Nothing is playing.', 'Vote when a track is playing.'),
+      detail = hidden.api_response('IDLEQ');
   end if;
   v_needed := public.queue_skip_threshold(v_session.skip_mode, v_session.skip_percent, v_session.skip_log_factor,
     v_session.listener_count);
   if v_needed is null then
-    raise exception 'Vote-to-skip is off in this session.' using errcode = 'STATE', hint = 'The DJ can turn it on.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('STATE', 'Vote-to-skip is off in this session.', 'The DJ can turn it on.'),
+      detail = hidden.api_response('STATE');
   end if;
   insert into public.skip_votes (item_id, user_id) values (v_item.id, v_uid) on conflict do nothing;
   if found then

@@ -10,16 +10,26 @@ declare
 begin
   select * into v_item from public.queue_items as q where q.id = p_item_id;
   if v_item.id is null or v_item.requested_by is distinct from v_uid then
-    raise exception 'No such request of yours.' using errcode = 'P0002', hint = 'You can withdraw only your own requests.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('P0002', 'No such request of yours.', 'You can withdraw only your own requests.'),
+      detail = hidden.api_response('P0002');
   end if;
   select * into v_session from public.dj_sessions as s where s.id = v_item.session_id;
   if v_session.queue_locked and v_uid <> v_session.dj_id then
-    raise exception 'The DJ locked the queue.' using errcode = 'QLOCK', hint = 'Wait for the DJ to unlock it.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('QLOCK', 'The DJ locked the queue.', 'Wait for the DJ to unlock it.'),
+      detail = hidden.api_response('QLOCK');
   end if;
   if v_item.status = 'withdrawn' then
     return v_item;
   elsif v_item.status <> 'queued' then
-    raise exception 'This request is no longer waiting.' using errcode = 'STATE', hint = 'Only queued requests can be withdrawn.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error(
+        'STATE',
+        'This request is no longer waiting.',
+        'Only queued requests can be withdrawn.'
+      ),
+      detail = hidden.api_response('STATE');
   end if;
   update public.queue_items as q set status = 'withdrawn', ended_at = now() where q.id = p_item_id returning * into v_item;
   return v_item;

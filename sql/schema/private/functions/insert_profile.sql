@@ -27,8 +27,13 @@ begin
     exit when found;
     v_attempt := v_attempt + 1;
     if v_attempt > 20 then
-      raise exception 'Could not find a free handle for %.', v_base
-        using errcode = 'TAKEN', hint = 'Offer a more distinctive handle in the sign-up metadata.';
+      raise sqlstate 'PGRST' using
+        message = hidden.api_error(
+          'TAKEN',
+          format('Could not find a free handle for %s.', v_base),
+          'Offer a more distinctive handle in the sign-up metadata.'
+        ),
+        detail = hidden.api_response('TAKEN');
     end if;
   end loop;
 end

@@ -8,13 +8,22 @@ declare
   v_team boolean;
 begin
   if p_session.id is null then
-    raise exception 'No such session.' using errcode = 'P0002', hint = 'Check the session id.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('P0002', 'No such session.', 'Check the session id.'),
+      detail = hidden.api_response('P0002');
   elsif p_session.status = 'ended' then
-    raise exception 'This session has ended.' using errcode = 'ENDED', hint = 'The queue is closed.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('ENDED', 'This session has ended.', 'The queue is closed.'),
+      detail = hidden.api_response('ENDED');
   end if;
   if hidden.is_anonymous(p_uid) and not coalesce((hidden.setting('anonymous_may_request'))::boolean, false) then
-    raise exception 'Guests cannot request or vote here.'
-      using errcode = 'ANONY', hint = 'Sign in with a phone number, Apple or Google first.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error(
+        'ANONY',
+        'Guests cannot request or vote here.',
+        'Sign in with a phone number, Apple or Google first.'
+      ),
+      detail = hidden.api_response('ANONY');
   end if;
   v_team := p_uid = p_session.dj_id
     or exists (select 1 from public.dj_moderators as d where d.dj_id = p_session.dj_id and d.user_id = p_uid)
@@ -30,17 +39,26 @@ begin
     where b.dj_id = p_session.dj_id and b.user_id = p_uid and b.revoked_at is null
       and (b.expires_at is null or b.expires_at > now())
   ) then
-    raise exception 'You are banned or timed out in this DJ''s sessions.'
-      using errcode = 'BANND', hint = 'You can request and vote again when it is lifted.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error(
+        'BANND',
+        'You are banned or timed out in this DJ''s sessions.',
+        'You can request and vote again when it is lifted.'
+      ),
+      detail = hidden.api_response('BANND');
   end if;
   if not exists (
     select 1 from public.session_members as m
     where m.session_id = p_session.id and m.user_id = p_uid and m.left_at is null
   ) then
-    raise exception 'Join the session first.' using errcode = 'NOTIN', hint = 'Call join_session.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('NOTIN', 'Join the session first.', 'Call join_session.'),
+      detail = hidden.api_response('NOTIN');
   end if;
   if p_session.queue_locked then
-    raise exception 'The DJ locked the queue.' using errcode = 'QLOCK', hint = 'Wait for the DJ to unlock it.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('QLOCK', 'The DJ locked the queue.', 'Wait for the DJ to unlock it.'),
+      detail = hidden.api_response('QLOCK');
   end if;
   return false;
 end

@@ -9,11 +9,15 @@ begin
   perform hidden.require_user();
   select * into v_session from public.dj_sessions as s where s.id = p_session_id;
   if v_session.id is null then
-    raise exception 'No such session.' using errcode = 'P0002', hint = 'Check the session id.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('P0002', 'No such session.', 'Check the session id.'),
+      detail = hidden.api_response('P0002');
   elsif not hidden.can_moderate_session(p_session_id) then
     raise exception 'Only the DJ and their team run the queue.' using errcode = '42501', hint = 'Vote or request instead.';
   elsif v_session.status = 'ended' then
-    raise exception 'This session has ended.' using errcode = 'ENDED', hint = 'The queue is closed.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('ENDED', 'This session has ended.', 'The queue is closed.'),
+      detail = hidden.api_response('ENDED');
   end if;
   return v_session;
 end

@@ -51,7 +51,9 @@ begin
   join pg_catalog.pg_attribute as a on a.attrelid = k.conrelid and a.attnum = c.n
   where k.oid = v_constraint;
   if (select k.contype from pg_catalog.pg_constraint as k where k.oid = v_constraint) = 'f' then
-    raise exception '% names nothing that exists.', v_columns using errcode = 'P0002', hint = v_hint;
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('P0002', format('%s names nothing that exists.', v_columns), v_hint),
+      detail = hidden.api_response('P0002');
   end if;
   raise exception 'Invalid %.', v_columns using errcode = '22023', hint = v_hint;
 end

@@ -13,17 +13,27 @@ begin
     return NEW;
   end if;
   if not hidden.guest_may(v_action) then
-    raise exception 'Guests cannot %.', TG_ARGV[1]
-      using errcode = 'ANONY', hint = format('Sign in with a phone number, Apple or Google first (action: %s).', v_action);
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error(
+        'ANONY',
+        format('Guests cannot %s.', TG_ARGV[1]),
+        format('Sign in with a phone number, Apple or Google first (action: %s).', v_action)
+      ),
+      detail = hidden.api_response('ANONY');
   end if;
   v_capacity := (hidden.setting('anonymous_' || v_action || '_rate_capacity'))::integer;
   if v_capacity is not null then
     v_wait := hidden.take_token(v_uid, 'anonymous_' || v_action, v_capacity,
       (hidden.setting('anonymous_' || v_action || '_rate_per_second'))::double precision);
     if v_wait > 0 then
-      raise exception 'Guests can only % now and then.', TG_ARGV[1] using errcode = 'RATEL',
-        detail = json_build_object('retry_after_seconds', v_wait)::text,
-        hint = 'Try again later, or sign in with a phone number, Apple or Google.';
+      raise sqlstate 'PGRST' using
+        message = hidden.api_error(
+          'RATEL',
+          format('Guests can only %s now and then.', TG_ARGV[1]),
+          'Try again later, or sign in with a phone number, Apple or Google.',
+          json_build_object('retry_after_seconds', v_wait)::text
+        ),
+        detail = hidden.api_response('RATEL', v_wait);
     end if;
   end if;
   return NEW;

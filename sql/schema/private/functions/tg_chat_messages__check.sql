@@ -8,11 +8,17 @@ declare
   v_uid uuid := auth.uid();
   v_ctx record;
   v_team boolean;
+  v_wait numeric;  -- seconds until the sender may send again (SLOWM, RATEL)
 begin
   NEW.author_id := v_uid;  -- whatever the client sent; also for a retry, which RLS checks too
   if v_uid is null then
-    raise exception 'You need to be signed in to do that.'
-      using errcode = 'LOGIN', hint = 'Sign in (an anonymous sign-in is enough to listen).';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error(
+        'LOGIN',
+        'You need to be signed in to do that.',
+        'Sign in (an anonymous sign-in is enough to listen).'
+      ),
+      detail = hidden.api_response('LOGIN');
   end if;
   if NEW.id is null then
     raise exception 'id is required.' using errcode = '22023', hint = 'Send a new uuid per message as id (reuse it only to retry).';
@@ -77,25 +83,46 @@ begin
   ) as cfg
   where s.id = NEW.session_id and u.id = v_uid;
   if v_ctx is null then
-    raise exception 'No such session.' using errcode = 'P0002', hint = 'Check the session id.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('P0002', 'No such session.', 'Check the session id.'),
+      detail = hidden.api_response('P0002');
   elsif v_ctx.is_anonymous and not v_ctx.anonymous_may_chat then
-    raise exception 'Guests cannot chat here.'
-      using errcode = 'ANONY', hint = 'Sign in with a phone number, Apple or Google first.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error(
+        'ANONY',
+        'Guests cannot chat here.',
+        'Sign in with a phone number, Apple or Google first.'
+      ),
+      detail = hidden.api_response('ANONY');
   elsif (v_ctx.session).status = 'ended' then
-    raise exception 'This session has ended.' using errcode = 'ENDED', hint = 'Chat is closed.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('ENDED', 'This session has ended.', 'Chat is closed.'),
+      detail = hidden.api_response('ENDED');
   elsif v_ctx.banned then
-    raise exception 'You are banned from this DJ''s sessions.' using errcode = 'BANND', hint = 'Contact the DJ to appeal.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('BANND', 'You are banned from this DJ''s sessions.', 'Contact the DJ to appeal.'),
+      detail = hidden.api_response('BANND');
   elsif v_ctx.timeout_until is not null then
-    raise exception 'You are timed out.' using errcode = 'TMOUT',
-      detail = json_build_object('until', v_ctx.timeout_until)::text, hint = 'You can chat again after details.until.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error(
+        'TMOUT',
+        'You are timed out.',
+        'You can chat again after details.until.',
+        json_build_object('until', v_ctx.timeout_until)::text
+      ),
+      detail = hidden.api_response('TMOUT');
   end if;
   v_team := v_uid = (v_ctx.session).dj_id or v_ctx.dj_moderator or v_ctx.role = 'cohost';
   if v_ctx.role is null and not (v_uid = (v_ctx.session).dj_id or v_ctx.dj_moderator) then
-    raise exception 'Join the session to chat.' using errcode = 'NOTIN', hint = 'Call join_session first.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('NOTIN', 'Join the session to chat.', 'Call join_session first.'),
+      detail = hidden.api_response('NOTIN');
   end if;
   if v_ctx.retry is not null then
     if not v_ctx.retry then
-      raise exception 'That message id is already used.' using errcode = 'IDCLS', hint = 'Generate a new uuid per message.';
+      raise sqlstate 'PGRST' using
+        message = hidden.api_error('IDCLS', 'That message id is already used.', 'Generate a new uuid per message.'),
+        detail = hidden.api_response('IDCLS');
     end if;
     return NEW;  -- a retry: the primary key turns it into a no-op
   end if;
@@ -104,26 +131,36 @@ begin
       v_ctx.followed_at is null
       or v_ctx.followed_at > now() - make_interval(mins => (v_ctx.session).followers_only_minutes)
     ) then
-      raise exception 'Chat is for followers (of at least % minutes).', (v_ctx.session).followers_only_minutes
-        using errcode = 'NOFLW', hint = 'Follow the DJ; you can chat once the minimum follow age has passed.';
+      raise sqlstate 'PGRST' using
+        message = hidden.api_error(
+          'NOFLW',
+          format('Chat is for followers (of at least %s minutes).', (v_ctx.session).followers_only_minutes),
+          'Follow the DJ; you can chat once the minimum follow age has passed.'
+        ),
+        detail = hidden.api_response('NOFLW');
     end if;
     if (v_ctx.session).subscribers_only and not hidden.has_entitlement(v_uid, v_ctx.subscriber_entitlement) then
-      raise exception 'Chat is for subscribers right now.' using errcode = 'SUBSC', hint = 'Subscribe to chat in this mode.';
+      raise sqlstate 'PGRST' using
+        message = hidden.api_error('SUBSC', 'Chat is for subscribers right now.', 'Subscribe to chat in this mode.'),
+        detail = hidden.api_response('SUBSC');
     end if;
     if (v_ctx.session).emote_only and not private.is_emote_only(NEW.body) then
       raise exception 'Chat is emote-only right now.' using errcode = 'EMOTE', hint = 'Send only emotes or emoji.';
     end if;
     if v_ctx.last_here is not null then
-      raise exception 'Slow mode is on.' using errcode = 'SLOWM',
-        detail = json_build_object('retry_after_seconds', ceil(extract(epoch from
-          v_ctx.last_here + make_interval(secs => (v_ctx.session).slow_mode_seconds) - now())))::text,
-        hint = 'Wait details.retry_after_seconds before sending again.';
+      v_wait := ceil(extract(epoch from
+        v_ctx.last_here + make_interval(secs => (v_ctx.session).slow_mode_seconds) - now()));
+      raise sqlstate 'PGRST' using
+        message = hidden.api_error('SLOWM', 'Slow mode is on.', 'Wait details.retry_after_seconds before sending again.',
+          json_build_object('retry_after_seconds', v_wait)::text),
+        detail = hidden.api_response('SLOWM', v_wait);
     end if;
     if cardinality(v_ctx.recent) >= v_ctx.rate_messages then
-      raise exception 'You are sending messages too fast.' using errcode = 'RATEL',
-        detail = json_build_object('retry_after_seconds',
-          greatest(1, ceil(extract(epoch from v_ctx.recent[v_ctx.rate_messages] + v_ctx.rate_window - now()))))::text,
-        hint = 'Slow down a little.';
+      v_wait := greatest(1, ceil(extract(epoch from v_ctx.recent[v_ctx.rate_messages] + v_ctx.rate_window - now())));
+      raise sqlstate 'PGRST' using
+        message = hidden.api_error('RATEL', 'You are sending messages too fast.', 'Slow down a little.',
+          json_build_object('retry_after_seconds', v_wait)::text),
+        detail = hidden.api_response('RATEL', v_wait);
     end if;
   end if;
   if NEW.reply_to_id is not null and not exists (

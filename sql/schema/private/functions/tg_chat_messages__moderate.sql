@@ -13,7 +13,9 @@ begin
     return NEW;  -- nothing to do (e.g. deleting twice)
   end if;
   if OLD.status = 'deleted' then
-    raise exception 'This message was deleted.' using errcode = 'STATE', hint = 'Deleted messages stay deleted.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('STATE', 'This message was deleted.', 'Deleted messages stay deleted.'),
+      detail = hidden.api_response('STATE');
   end if;
   if NEW.status = 'visible' and not v_moderator then
     raise exception 'Only moderators approve held messages.' using errcode = '42501', hint = 'Ask a moderator.';

@@ -12,7 +12,9 @@ begin
       raise exception 'You moderate your own sessions already.' using errcode = 'SELFX', hint = 'Appoint someone else.';
     end if;
     if hidden.is_anonymous(NEW.user_id) then
-      raise exception 'Guests cannot be moderators.' using errcode = 'ANONY', hint = 'They need to sign in first.';
+      raise sqlstate 'PGRST' using
+        message = hidden.api_error('ANONY', 'Guests cannot be moderators.', 'They need to sign in first.'),
+        detail = hidden.api_response('ANONY');
     end if;
     NEW.appointed_by := auth.uid();
     NEW.created_at := now();

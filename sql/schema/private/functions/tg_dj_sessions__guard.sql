@@ -11,12 +11,19 @@ begin
     if v_uid is not null then
       perform hidden.require_full_account('host');
       if not (select p.is_dj from public.profiles as p where p.id = NEW.dj_id) then
-        raise exception 'Only DJs can create sessions.'
-          using errcode = 'DJONL', hint = 'Turn on DJ mode in your profile (profiles.is_dj) first.';
+        raise sqlstate 'PGRST' using
+          message = hidden.api_error(
+            'DJONL',
+            'Only DJs can create sessions.',
+            'Turn on DJ mode in your profile (profiles.is_dj) first.'
+          ),
+          detail = hidden.api_response('DJONL');
       end if;
     end if;
     if NEW.status = 'ended' then
-      raise exception 'A new session cannot start ended.' using errcode = 'STATE', hint = 'Use scheduled or live.';
+      raise sqlstate 'PGRST' using
+        message = hidden.api_error('STATE', 'A new session cannot start ended.', 'Use scheduled or live.'),
+        detail = hidden.api_response('STATE');
     end if;
     NEW.title := btrim(NEW.title);
     NEW.started_at := case when NEW.status = 'live' then now() end;
@@ -37,13 +44,20 @@ begin
     raise exception 'Only the DJ can change that.' using errcode = '42501', hint = 'Moderators may change chat settings only.';
   end if;
   if OLD.status = 'ended' and v_uid is not null then
-    raise exception 'This session has ended.' using errcode = 'ENDED', hint = 'Create a new session.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('ENDED', 'This session has ended.', 'Create a new session.'),
+      detail = hidden.api_response('ENDED');
   end if;
   NEW.title := btrim(NEW.title);
   if NEW.status is distinct from OLD.status then
     if (OLD.status, NEW.status) not in (('scheduled', 'live'), ('scheduled', 'ended'), ('live', 'ended')) then
-      raise exception 'A session cannot go from % to %.', OLD.status, NEW.status
-        using errcode = 'STATE', hint = 'Sessions go scheduled -> live -> ended.';
+      raise sqlstate 'PGRST' using
+        message = hidden.api_error(
+          'STATE',
+          format('A session cannot go from %s to %s.', OLD.status, NEW.status),
+          'Sessions go scheduled -> live -> ended.'
+        ),
+        detail = hidden.api_response('STATE');
     end if;
     if NEW.status = 'live' then
       NEW.started_at := now();

@@ -8,8 +8,9 @@ begin
     raise exception 'You cannot follow yourself.' using errcode = 'SELFX', hint = 'Follow a DJ instead.';
   end if;
   if hidden.blocked_between(NEW.follower_id, NEW.followee_id) then
-    raise exception 'You cannot follow this user.'
-      using errcode = 'BLOCK', hint = 'One of you has blocked the other.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('BLOCK', 'You cannot follow this user.', 'One of you has blocked the other.'),
+      detail = hidden.api_response('BLOCK');
   end if;
   return NEW;
 end

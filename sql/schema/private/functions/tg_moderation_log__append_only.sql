@@ -4,8 +4,13 @@ CREATE FUNCTION private.tg_moderation_log__append_only() RETURNS trigger
     SET search_path TO ''
     AS $$
 begin
-  raise exception 'The moderation log is append-only.'
-    using errcode = 'NOEDT', hint = 'Record a correcting action instead of editing history.';
+  raise sqlstate 'PGRST' using
+    message = hidden.api_error(
+      'NOEDT',
+      'The moderation log is append-only.',
+      'Record a correcting action instead of editing history.'
+    ),
+    detail = hidden.api_response('NOEDT');
 end
 $$;
 

@@ -14,20 +14,31 @@ begin
     end if;
     v_cooldown := make_interval(secs => (hidden.setting('handle_change_cooldown_seconds'))::integer);
     if OLD.handle_changed_at is not null and OLD.handle_changed_at > now() - v_cooldown then
-      raise exception 'You changed your handle recently.'
-        using errcode = 'COOLD',
-          detail = json_build_object('next_change_at', OLD.handle_changed_at + v_cooldown)::text,
-          hint = 'You can change it again after the cooldown (see details.next_change_at).';
+      raise sqlstate 'PGRST' using
+        message = hidden.api_error(
+          'COOLD',
+          'You changed your handle recently.',
+          'You can change it again after the cooldown (see details.next_change_at).',
+          json_build_object('next_change_at', OLD.handle_changed_at + v_cooldown)::text
+        ),
+        detail = hidden.api_response('COOLD', extract(epoch from OLD.handle_changed_at + v_cooldown - now()));
     end if;
     if exists (select 1 from public.profiles as p where p.handle = NEW.handle and p.id <> NEW.id) then
-      raise exception 'That handle is taken.' using errcode = 'TAKEN', hint = 'Pick another handle.';
+      raise sqlstate 'PGRST' using
+        message = hidden.api_error('TAKEN', 'That handle is taken.', 'Pick another handle.'),
+        detail = hidden.api_response('TAKEN');
     end if;
     NEW.handle_changed_at := now();
   end if;
   NEW.display_name := btrim(NEW.display_name);
   if NEW.is_dj and not OLD.is_dj and hidden.is_anonymous(NEW.id) then
-    raise exception 'Guests cannot host sessions.'
-      using errcode = 'ANONY', hint = 'Sign in with a phone number, Apple or Google to become a DJ.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error(
+        'ANONY',
+        'Guests cannot host sessions.',
+        'Sign in with a phone number, Apple or Google to become a DJ.'
+      ),
+      detail = hidden.api_response('ANONY');
   end if;
   return NEW;
 end

@@ -17,9 +17,14 @@ begin
     )
       and not exists (select 1 from private.account_deletions as d where d.user_id = NEW.id) then
       if not v_sign_up then
-        raise exception 'That handle looks like another account''s.'
-          using errcode = 'ALIKE', detail = json_build_object('column', 'handle')::text,
-            hint = 'Pick a handle that does not imitate someone else''s.';
+        raise sqlstate 'PGRST' using
+          message = hidden.api_error(
+            'ALIKE',
+            'That handle looks like another account''s.',
+            'Pick a handle that does not imitate someone else''s.',
+            json_build_object('column', 'handle')::text
+          ),
+          detail = hidden.api_response('ALIKE');
       end if;
       v_was := NEW.handle;
       NEW.handle := 'user_' || lpad((floor(random() * 1000000))::integer::text, 6, '0');
@@ -39,9 +44,14 @@ begin
       )
     ) and not exists (select 1 from private.account_deletions as d where d.user_id = NEW.id) then
       if not v_sign_up then
-        raise exception 'That name looks like another account''s.'
-          using errcode = 'ALIKE', detail = json_build_object('column', 'display_name')::text,
-            hint = 'Pick a name without look-alike letters or invisible characters that imitate someone else''s.';
+        raise sqlstate 'PGRST' using
+          message = hidden.api_error(
+            'ALIKE',
+            'That name looks like another account''s.',
+            'Pick a name without look-alike letters or invisible characters that imitate someone else''s.',
+            json_build_object('column', 'display_name')::text
+          ),
+          detail = hidden.api_response('ALIKE');
       end if;
       NEW.display_name := NEW.handle;
       NEW.display_name_skeleton := NEW.handle_skeleton;

@@ -5,7 +5,9 @@ CREATE FUNCTION private.tg_reports__resolve() RETURNS trigger
     AS $$
 begin
   if NEW.status = 'open' and OLD.status <> 'open' then
-    raise exception 'A resolved report cannot be reopened.' using errcode = 'STATE', hint = 'File a new report.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('STATE', 'A resolved report cannot be reopened.', 'File a new report.'),
+      detail = hidden.api_response('STATE');
   end if;
   if NEW.status <> OLD.status then
     NEW.handled_by := auth.uid();

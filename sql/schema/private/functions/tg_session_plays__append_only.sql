@@ -11,8 +11,13 @@ begin
       OLD.ended_at, OLD.upvotes, OLD.downvotes, OLD.skip_votes, OLD.reason) then
     return NEW;
   end if;
-  raise exception 'The play log is append-only.'
-    using errcode = 'NOEDT', hint = 'Only detaching a deleted requester is allowed.';
+  raise sqlstate 'PGRST' using
+    message = hidden.api_error(
+      'NOEDT',
+      'The play log is append-only.',
+      'Only detaching a deleted requester is allowed.'
+    ),
+    detail = hidden.api_response('NOEDT');
 end
 $$;
 

@@ -9,7 +9,9 @@ declare
 begin
   perform hidden.require_user();
   if not exists (select 1 from public.playlists as p where p.id = p_playlist_id for update) then
-    raise exception 'No such playlist of yours.' using errcode = 'P0002', hint = 'Check the playlist id.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('P0002', 'No such playlist of yours.', 'Check the playlist id.'),
+      detail = hidden.api_response('P0002');
   end if;
   select * into v_row from public.playlist_tracks as t where t.playlist_id = p_playlist_id and t.track_id = p_track_id;
   if v_row.track_id is not null then
@@ -24,7 +26,9 @@ begin
   return v_row;
 exception
   when foreign_key_violation then
-    raise exception 'No such track.' using errcode = 'P0002', hint = 'Check the track id.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('P0002', 'No such track.', 'Check the track id.'),
+      detail = hidden.api_response('P0002');
 end
 $$;
 

@@ -21,7 +21,9 @@ begin
   return v_row;
 exception
   when foreign_key_violation then
-    raise exception 'No such user.' using errcode = 'P0002', hint = 'Check the user id.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('P0002', 'No such user.', 'Check the user id.'),
+      detail = hidden.api_response('P0002');
 end
 $$;
 

@@ -8,7 +8,9 @@ declare
   v_row public.blocks;
 begin
   if not exists (select 1 from public.profiles as p where p.id = p_user_id) then
-    raise exception 'No such user.' using errcode = 'P0002', hint = 'Check the user id.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('P0002', 'No such user.', 'Check the user id.'),
+      detail = hidden.api_response('P0002');
   end if;
   insert into public.blocks (blocker_id, blocked_id) values (v_uid, p_user_id)
   on conflict do nothing returning * into v_row;

@@ -14,8 +14,13 @@ begin
   return v_row;
 exception
   when unique_violation then
-    raise exception 'You already have a live session.'
-      using errcode = 'LIVE1', hint = 'End it before going live with another one.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error(
+        'LIVE1',
+        'You already have a live session.',
+        'End it before going live with another one.'
+      ),
+      detail = hidden.api_response('LIVE1');
 end
 $$;
 

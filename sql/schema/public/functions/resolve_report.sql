@@ -10,7 +10,9 @@ begin
   update public.reports as r set status = p_status, resolution_note = p_note where r.id = p_report_id
   returning * into v_row;
   if v_row is null then
-    raise exception 'No such report (or you are not staff).' using errcode = 'P0002', hint = 'Staff only.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('P0002', 'No such report (or you are not staff).', 'Staff only.'),
+      detail = hidden.api_response('P0002');
   end if;
   return v_row;
 end

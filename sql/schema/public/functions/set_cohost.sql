@@ -13,7 +13,9 @@ begin
   select * into v_row from hidden.set_member_role(p_session_id, p_user_id,
     case when p_cohost then 'cohost' else 'listener' end::public.member_role);
   if v_row.session_id is null then
-    raise exception 'That user is not in the session.' using errcode = 'NOTIN', hint = 'They need to join first.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('NOTIN', 'That user is not in the session.', 'They need to join first.'),
+      detail = hidden.api_response('NOTIN');
   end if;
   return v_row;
 end

@@ -10,7 +10,9 @@ declare
 begin
   select q.track_id into v_track from public.queue_items as q where q.session_id = p_session_id and q.status = 'playing';
   if v_track is null then
-    raise exception 'Nothing is playing to snag.' using errcode = 'IDLEQ', hint = 'Snag while a track plays.';
+    raise sqlstate 'PGRST' using
+      message = hidden.api_error('IDLEQ', 'Nothing is playing to snag.', 'Snag while a track plays.'),
+      detail = hidden.api_response('IDLEQ');
   end if;
   if v_playlist is null then
     insert into public.playlists (owner_id, name, is_snag_list) values (v_uid, 'Snagged', true)

@@ -1,0 +1,1 @@
+../../sql/foundation/20261203172346_foundation-api-statuses.sql

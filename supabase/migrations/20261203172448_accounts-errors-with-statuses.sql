@@ -1,0 +1,1 @@
+../../sql/accounts/20261203172448_accounts-errors-with-statuses.sql

@@ -1,0 +1,1 @@
+../../sql/chat/20261203172453_chat-errors-with-statuses.sql

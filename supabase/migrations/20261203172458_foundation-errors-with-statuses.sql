@@ -1,0 +1,1 @@
+../../sql/foundation/20261203172458_foundation-errors-with-statuses.sql

@@ -1,0 +1,1 @@
+../../sql/moderation/20261203172502_moderation-errors-with-statuses.sql

@@ -1,0 +1,1 @@
+../../sql/payments/20261203172506_payments-errors-with-statuses.sql

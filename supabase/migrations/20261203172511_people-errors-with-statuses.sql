@@ -1,0 +1,1 @@
+../../sql/people/20261203172511_people-errors-with-statuses.sql

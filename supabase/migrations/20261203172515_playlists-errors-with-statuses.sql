@@ -1,0 +1,1 @@
+../../sql/playlists/20261203172515_playlists-errors-with-statuses.sql

@@ -1,0 +1,1 @@
+../../sql/queue/20261203172519_queue-errors-with-statuses.sql

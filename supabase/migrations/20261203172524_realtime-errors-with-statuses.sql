@@ -1,0 +1,1 @@
+../../sql/realtime/20261203172524_realtime-errors-with-statuses.sql

@@ -1,0 +1,1 @@
+../../sql/rooms/20261203172528_rooms-errors-with-statuses.sql
