@@ -1,7 +1,10 @@
 """``/metrics`` in Prometheus text format.
 
-Two kinds of series. The service's own HTTP traffic is measured in-process (latency histogram
-and count per method, route template and status). Everything the database knows (webhook
+Two kinds of series. The service itself is measured in-process: its HTTP traffic (latency
+histogram and count per method, route template and status), the process (prometheus_client's
+standard ``process_*`` series: memory, CPU, file descriptors, start time; Linux only) and its
+connection pools (``whatssound_db_pool_*`` from psycopg_pool's ``get_stats()``, per pool: the
+service's, and the in-process job worker's while it runs). Everything the database knows (webhook
 events, the job queue, push deliveries, realtime broadcasts, media) is read from it at scrape time, so
 the figures are the same whichever instance answers and however many workers did the work; they
 are gauges over stated windows (the last hour, the last minute), ready for ratios in alerts
@@ -11,14 +14,16 @@ database series are absent.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
 
+import procrastinate
 import psycopg
-from fastapi import APIRouter, Request, Response
-from prometheus_client import CollectorRegistry, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily, Metric
+from fastapi import APIRouter, FastAPI, Request, Response
+from prometheus_client import CollectorRegistry, Histogram, ProcessCollector, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from psycopg_pool import AsyncConnectionPool
 
@@ -122,6 +127,55 @@ DATABASE_SERIES: list[tuple[str, str, list[str], str]] = [
 ]
 
 
+#: (get_stats() key, metric, help) per pool: gauges read now, then counters since the pool was made
+#: (``_total`` is added; ``_ms`` keys are exposed in seconds). get_stats(), not pop_stats(): counters
+#: never reset, whoever scrapes.
+POOL_GAUGES: list[tuple[str, str, str]] = [
+    ("pool_min", "whatssound_db_pool_min_size", "Connections the pool keeps open at least (setting)."),
+    ("pool_max", "whatssound_db_pool_max_size", "Connections the pool may open at most (setting)."),
+    ("pool_size", "whatssound_db_pool_size", "Connections the pool holds now: idle, lent out or opening."),
+    ("pool_available", "whatssound_db_pool_available", "Idle connections, ready to lend."),
+    ("requests_waiting", "whatssound_db_pool_requests_waiting", "Requests queued for a connection now."),
+]
+POOL_COUNTERS: list[tuple[str, str, str]] = [
+    ("requests_num", "whatssound_db_pool_requests", "Connections asked of the pool."),
+    ("requests_queued", "whatssound_db_pool_requests_queued", "Requests that had to queue (none idle)."),
+    ("requests_errors", "whatssound_db_pool_requests_errors",
+     "Requests that got no connection: timed out (or were cancelled) waiting in the queue."),
+    ("requests_wait_ms", "whatssound_db_pool_requests_wait_seconds", "Time requests spent queued."),
+    ("usage_ms", "whatssound_db_pool_usage_seconds", "Time connections spent lent out."),
+    ("connections_num", "whatssound_db_pool_connections", "Connections the pool tried to open."),
+    ("connections_errors", "whatssound_db_pool_connections_errors", "Connections the pool failed to open."),
+    ("connections_lost", "whatssound_db_pool_connections_lost",
+     "Connections found broken when checked before lending (server restart, network)."),
+    ("returns_bad", "whatssound_db_pool_returns_bad",
+     "Connections given back unusable (closed, or in a transaction) and discarded."),
+]  # fmt: skip
+
+
+def pool_families(pools: dict[str, AsyncConnectionPool]) -> list[Metric]:
+    """The ``whatssound_db_pool_*`` series, labelled ``pool``."""
+    families: list[tuple[str, GaugeMetricFamily | CounterMetricFamily]] = [
+        *((key, GaugeMetricFamily(name, text, labels=["pool"])) for key, name, text in POOL_GAUGES),
+        *((key, CounterMetricFamily(name, text, labels=["pool"])) for key, name, text in POOL_COUNTERS),
+    ]
+    for label, pool in pools.items():
+        stats = pool.get_stats()
+        for key, family in families:
+            family.add_metric([label], stats.get(key, 0) / (1000 if key.endswith("_ms") else 1))
+    return [family for _, family in families]
+
+
+def open_pools(app: FastAPI) -> dict[str, AsyncConnectionPool]:
+    """The service's pool, and the job worker's while one runs in this process (its own pool)."""
+    pools = {"service": app.state.pool}
+    connector = app.state.jobs.connector
+    if isinstance(connector, procrastinate.PsycopgConnector):
+        with contextlib.suppress(procrastinate.exceptions.AppNotOpen):
+            pools["jobs"] = connector.pool
+    return pools
+
+
 class _Snapshot(Collector):
     def __init__(self, families: list[Metric]) -> None:
         self.families = families
@@ -151,10 +205,11 @@ async def database_families(pool: AsyncConnectionPool) -> list[Metric]:
 
 
 class HttpMetrics:
-    """Per-app HTTP series (an app per registry: tests build many apps)."""
+    """Per-app in-process series, HTTP and ``process_*`` (an app per registry: tests build many apps)."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
+        ProcessCollector(registry=self.registry)
         self.duration = Histogram(
             "whatssound_http_request_duration_seconds", "HTTP request latency by method, route and status.",
             ["method", "route", "status"], registry=self.registry,
@@ -179,5 +234,6 @@ async def metrics(request: Request) -> Response:
     """Prometheus scrape endpoint."""
     http: HttpMetrics = request.app.state.http_metrics
     snapshot = CollectorRegistry(auto_describe=False)
-    snapshot.register(_Snapshot(await database_families(request.app.state.pool)))
+    database = await database_families(request.app.state.pool)  # first: its own request is counted
+    snapshot.register(_Snapshot([*pool_families(open_pools(request.app)), *database]))
     return Response(generate_latest(http.registry) + generate_latest(snapshot), media_type=CONTENT_TYPE)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, BaseModel, Field, SecretStr, model_validator
+from pydantic import AliasChoices, BaseModel, Field, HttpUrl, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from whatssound_svc import paths
@@ -26,6 +26,10 @@ LOCAL_SECRET_MARKER = "whatssound-local-"  # noqa: S105 (a marker, not a secret)
 #: The local stack's well-known credentials, like `supabase start` uses (development only).
 LOCAL_PASSWORD = "postgres"  # noqa: S105 (the local stack's documented default)
 DEFAULT_PG_PORT = 54340
+
+#: Where the repository's docs/ folder is published, unless ``WHATSSOUND_RUNBOOK_BASE_URL`` says
+#: otherwise: the committed ops/alerts.yml links under it (whatssound_svc/alerts.py).
+DEFAULT_RUNBOOK_BASE_URL = "https://whatssound.app/docs/"
 
 
 def is_placeholder(secret: str) -> bool:
@@ -100,6 +104,18 @@ class Settings(BaseSettings):
     webhook_processing_interval_s: float = Field(
         default=2.0, gt=0, le=60, description="How often stored payment webhook events are processed."
     )
+    runbook_base_url: HttpUrl = Field(
+        default=HttpUrl(DEFAULT_RUNBOOK_BASE_URL),
+        description="Where the repository's docs/ folder is published: each alert links to"
+        " <this>runbook.md#<alert> (`whatssound ops alerts`).",
+    )
+
+    @field_validator("runbook_base_url")
+    @classmethod
+    def _runbook_base_is_a_folder(cls, url: HttpUrl) -> HttpUrl:
+        if url.query or url.fragment:
+            raise ValueError("takes no query or fragment: alerts append runbook.md#<section> to it")
+        return url if (url.path or "/").endswith("/") else HttpUrl(f"{url}/")
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

@@ -168,7 +168,7 @@ def test_every_command_summary_is_one_whole_sentence() -> None:
 
 
 @pytest.mark.parametrize("group", ["db", "pg", "events", "webhooks", "reconcile", "jobs", "users", "sessions",
-                                   "moderation", "media"])  # fmt: skip
+                                   "moderation", "media", "ops"])  # fmt: skip
 def test_group_help_lists_each_summary_as_one_sentence(group: str) -> None:
     result = runner.invoke(app, [group, "--help"], env={"COLUMNS": "300"})
     names = set(get_command(app).commands[group].commands)  # type: ignore[attr-defined]

@@ -1,9 +1,11 @@
 """/metrics exposes the HTTP, webhook, job, push and realtime series with the right values after a
-scripted scenario, in a format Prometheus parses."""
+scripted scenario, the process's and connection pools' series, in a format Prometheus parses."""
 
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
@@ -12,11 +14,14 @@ from pydantic import SecretStr
 from tests.conftest import FreshDb
 from tests.push.fake_expo import token
 from tests.support.gotrue import create_user
+from whatssound_svc import paths
 from whatssound_svc.app import create_app
 from whatssound_svc.settings import Settings
 
+Series = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
-def scrape(client: TestClient) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+
+def scrape(client: TestClient) -> Series:
     response = client.get("/metrics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
@@ -106,3 +111,56 @@ def test_a_database_outage_is_a_series_not_an_error(fresh_db: FreshDb) -> None:
         series = scrape(client)
     assert series[("whatssound_database_up", ())] == 0
     assert not any(name.startswith("whatssound_push") for name, _ in series)
+    pool = (("pool", "service"),)
+    assert series[("whatssound_db_pool_requests_errors_total", pool)] >= 1, "the scrape's own timeout counts"
+    assert series[("whatssound_db_pool_connections_errors_total", pool)] >= 1
+    assert series[("whatssound_db_pool_available", pool)] == 0
+    assert series[("process_open_fds", ())] > 0, "the process series need no database"
+
+
+def scrape_until(client: TestClient, done: Callable[[Series], bool], timeout_s: float = 15.0) -> Series:
+    """Scrape until ``done`` holds (pools open their connections in the background)."""
+    deadline = time.monotonic() + timeout_s
+    series = scrape(client)
+    while not done(series) and time.monotonic() < deadline:
+        time.sleep(0.1)
+        series = scrape(client)
+    return series
+
+
+def test_the_process_and_the_service_pool(fresh_db: FreshDb) -> None:
+    settings = Settings(database_url=SecretStr(fresh_db.url()), environment="test", periodic_tasks=False,
+                        db_pool_min_size=2, db_pool_max_size=3)  # fmt: skip
+    with TestClient(create_app(settings)) as client:
+        pool = (("pool", "service"),)
+        series = scrape_until(client, lambda s: s.get(("whatssound_db_pool_size", pool), 0) >= 2)
+    assert series[("process_open_fds", ())] > 0
+    assert series[("process_max_fds", ())] >= series[("process_open_fds", ())]
+    assert series[("process_resident_memory_bytes", ())] > 10 * 2**20  # Python with FastAPI and psycopg
+    assert series[("process_cpu_seconds_total", ())] > 0
+    assert time.time() - 86400 < series[("process_start_time_seconds", ())] <= time.time()  # this pytest
+    assert series[("whatssound_db_pool_min_size", pool)] == 2
+    assert series[("whatssound_db_pool_max_size", pool)] == 3
+    assert 2 <= series[("whatssound_db_pool_size", pool)] <= 3, "between its bounds"
+    assert 0 <= series[("whatssound_db_pool_available", pool)] <= series[("whatssound_db_pool_size", pool)]
+    assert series[("whatssound_db_pool_requests_waiting", pool)] == 0
+    assert series[("whatssound_db_pool_requests_total", pool)] >= 1, "this scrape's own read"
+    assert series[("whatssound_db_pool_connections_total", pool)] >= 2
+    assert series[("whatssound_db_pool_usage_seconds_total", pool)] > 0
+    for counter in ("requests_errors", "connections_errors", "connections_lost", "returns_bad"):
+        assert series[(f"whatssound_db_pool_{counter}_total", pool)] == 0, counter
+    assert not any(labels == (("pool", "jobs"),) for _, labels in series), "no worker in this process"
+    runbook = (paths.REPO_ROOT / "docs" / "runbook.md").read_text()
+    own = {name for name, _ in series if name.startswith(("process_", "whatssound_db_pool_"))}
+    assert {name for name in own if f"`{name}`" not in runbook} == set(), "documented in the runbook"
+
+
+def test_the_in_process_job_workers_pool(fresh_db: FreshDb) -> None:
+    settings = Settings(database_url=SecretStr(fresh_db.url()), environment="test", job_concurrency=1)
+    with TestClient(create_app(settings)) as client:
+        jobs = (("pool", "jobs"),)
+        series = scrape_until(client, lambda s: ("whatssound_db_pool_size", jobs) in s)
+    assert series[("whatssound_db_pool_max_size", jobs)] == 4, "queue.make_app's pool_size"
+    assert 1 <= series[("whatssound_db_pool_size", jobs)] <= 4
+    assert series[("whatssound_db_pool_requests_total", jobs)] >= 1, "the worker fetches jobs through it"
+    assert series[("whatssound_db_pool_max_size", (("pool", "service"),))] == 10, "the default"

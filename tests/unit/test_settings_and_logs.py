@@ -67,6 +67,16 @@ def test_production_refuses_the_secrets_generated_for_the_local_stack() -> None:
     PaymentSettings(environment="production", stripe_webhook_secret=SecretStr("whsec_Zq9real"))
 
 
+def test_the_runbook_base_is_an_absolute_docs_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert str(Settings().runbook_base_url) == "https://whatssound.app/docs/"
+    monkeypatch.setenv("WHATSSOUND_RUNBOOK_BASE_URL", "https://github.com/acme/ws/blob/main/docs")
+    assert str(Settings().runbook_base_url) == "https://github.com/acme/ws/blob/main/docs/", "a / is added"
+    for relative_or_odd in ("docs/", "https://wiki.example/docs/#top"):
+        monkeypatch.setenv("WHATSSOUND_RUNBOOK_BASE_URL", relative_or_odd)
+        with pytest.raises(ValidationError, match="runbook_base_url"):
+            Settings()
+
+
 def test_local_pg_settings_have_a_bindir_override(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WHATSSOUND_PG_BINDIR", "/usr/lib/postgresql/15/bin")
     assert str(LocalPgSettings().bindir) == "/usr/lib/postgresql/15/bin"

@@ -21,6 +21,7 @@ from whatssound_svc.cli import (
     jobs,
     media,
     moderation,
+    ops,
     pg,
     push,
     reconcile,
@@ -54,6 +55,7 @@ app.add_typer(sessions.app, name="sessions")
 app.add_typer(push.app, name="push")
 app.add_typer(moderation.app, name="moderation")
 app.add_typer(media.app, name="media")
+app.add_typer(ops.app, name="ops")
 app.command("rpc")(rpc.rpc)
 app.command("stats")(stats.stats)
 app.command("simulate")(simulate.simulate)
