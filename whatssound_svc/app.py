@@ -17,7 +17,6 @@ from whatssound_svc.jobs import queue as job_queue
 from whatssound_svc.jobs import runner as job_runner
 from whatssound_svc.logs import request_id_var
 from whatssound_svc.payments import intake as payment_webhooks
-from whatssound_svc.periodic import maintenance_tasks
 from whatssound_svc.settings import Settings
 from whatssound_svc.sms import hook as sms_hook
 
@@ -41,11 +40,9 @@ def create_app(settings: Settings) -> FastAPI:
         # Do not wait for the database: /healthz must answer even while it is down.
         await pool.open(wait=False)
         background = settings.periodic_tasks
-        tasks = maintenance_tasks(settings) if background else []
         logger.info("service started", extra={"version": __version__, "env": settings.environment})
         try:
             async with (
-                periodic.running(pool, tasks),
                 periodic.running_declared(pool) if background else contextlib.nullcontext(),
                 job_runner.running(
                     jobs,

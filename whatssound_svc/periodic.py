@@ -1,12 +1,12 @@
-"""Periodic database maintenance the service runs while it is up.
+"""The service's periodic loop: the SQL statements declared in ``private.schedule``.
 
-Each task is one SQL call, run at a fixed interval by every service instance but executed by
-only one at a time (a transaction-level advisory lock per task), so scaling out the service
-never multiplies the work. The realtime work (flush, presence refresh, prune) is declared in the
-database, ``private.schedule`` (sql/ops/*_ops-schedule.sql): pg_cron runs it there where it
-exists (hosted Supabase), so live rooms do not depend on this service being up, and the service
-reads the same declaration and runs it too (safe from both places: every statement is
-idempotent). The rest of the maintenance is listed here.
+Each statement runs at its declared interval in every service instance but is executed by only
+one at a time (a transaction-level advisory lock per task), so scaling out the service never
+multiplies the work. The declaration (:mod:`whatssound_svc.schedule`) is the only list: its
+``database`` rows (realtime flush, presence refresh, prunes) also run in pg_cron where it exists
+(hosted Supabase), so live rooms do not depend on this service being up, which is safe as every
+statement is idempotent; its ``service`` rows (account deletions, webhook events, retention, ...)
+run only here.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
-from whatssound_svc.settings import Settings
+from whatssound_svc import schedule
 
 logger = logging.getLogger(__name__)
 
@@ -78,12 +78,10 @@ async def running(pool: AsyncConnectionPool, tasks: list[PeriodicTask]) -> Async
 
 
 async def declared_tasks(pool: AsyncConnectionPool) -> list[PeriodicTask]:
-    """The recurring work the database declares (private.schedule)."""
+    """The statements the database declares for this loop (private.schedule), at their intervals."""
     async with pool.connection() as conn:
-        cur = await conn.execute(
-            "select name, statement, extract(epoch from every)::float8 from private.schedule order by name"
-        )
-        return [PeriodicTask(name, statement, interval) for name, statement, interval in await cur.fetchall()]
+        declared = await schedule.read(conn)
+    return [PeriodicTask(j.name, j.statement, j.every.total_seconds()) for j in declared if j.statement]
 
 
 @contextlib.asynccontextmanager
@@ -111,23 +109,3 @@ async def running_declared(pool: AsyncConnectionPool, retry_s: float = 5.0) -> A
         stop.set()
         supervisor.cancel()
         await asyncio.gather(supervisor, return_exceptions=True)
-
-
-def maintenance_tasks(settings: Settings) -> list[PeriodicTask]:
-    """The service's own periodic maintenance (the realtime work is declared in the database)."""
-    return [
-        PeriodicTask(
-            "account_deletions",
-            "select private.process_account_deletions()",
-            settings.account_deletion_interval_s,
-        ),
-        PeriodicTask("sms_audit_prune", "select private.prune_sms_sends()", 3600.0),
-        PeriodicTask("abandoned_sessions", "select private.end_abandoned_sessions()", 60.0),
-        PeriodicTask("retention", "select private.prune_retention()", 3600.0),
-        PeriodicTask("unpaid_tips", "select private.expire_unpaid_tips()", 3600.0),
-        PeriodicTask(
-            "webhook_events",
-            "select private.process_webhook_events()",
-            settings.webhook_processing_interval_s,
-        ),
-    ]

@@ -98,12 +98,6 @@ class Settings(BaseSettings):
         gt=0,
         description="A worker silent this long is dead: its jobs run again (> 2 heartbeats).",
     )
-    account_deletion_interval_s: float = Field(
-        default=10.0, gt=0, le=300, description="How often requested account deletions are completed."
-    )
-    webhook_processing_interval_s: float = Field(
-        default=2.0, gt=0, le=60, description="How often stored payment webhook events are processed."
-    )
     runbook_base_url: HttpUrl = Field(
         default=HttpUrl(DEFAULT_RUNBOOK_BASE_URL),
         description="Where the repository's docs/ folder is published: each alert links to"

@@ -57,7 +57,6 @@ class Stack:
             "WHATSSOUND_ENVIRONMENT": "test", "WHATSSOUND_LOG_LEVEL": "WARNING", "WHATSSOUND_LOG_JSON": "true",
             "WHATSSOUND_PAYMENTS_STRIPE_WEBHOOK_SECRET": STRIPE_SECRET,
             "WHATSSOUND_PAYMENTS_REVENUECAT_AUTHORIZATION": REVENUECAT_AUTHORIZATION,
-            "WHATSSOUND_WEBHOOK_PROCESSING_INTERVAL_S": "0.5",
             "WHATSSOUND_DB_CONNECT_TIMEOUT_S": "2",
             "WHATSSOUND_JOB_HEARTBEAT_S": "0.5", "WHATSSOUND_JOB_STALLED_AFTER_S": "2",
         } | self.env  # fmt: skip
@@ -113,6 +112,8 @@ class Stack:
 def running(db: FreshDb, **env: str) -> Iterator[Stack]:
     """The service on ``db`` (extra ``WHATSSOUND_*`` settings in ``env``), ready; stopped after."""
     stack = Stack(db, env)
+    with db.connect() as conn:  # stored events are applied as often as the schedule allows
+        conn.execute("update private.schedule set every = interval '1 second' where name = 'webhook_events'")
     try:
         stack.start()
         yield stack

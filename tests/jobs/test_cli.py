@@ -72,3 +72,35 @@ def test_purge_keeps_recent_and_unfinished_jobs(fresh_db: FreshDb) -> None:
         assert left == [(waiting,)]
         bad = CliRunner().invoke(cli, ["jobs", "purge", "--older-than", "a week"], env=env)
         assert bad.exit_code == 2
+
+
+def test_the_schedule_lists_every_declared_job_and_its_last_run(fresh_db: FreshDb) -> None:
+    env = {"DATABASE_URL": fresh_db.url(), "COLUMNS": "200"}
+    with fresh_db.connect() as conn:
+        declared = conn.execute(
+            "select name, extract(epoch from every)::float8 from private.schedule"
+        ).fetchall()
+        job = conn.execute(
+            "select private.enqueue_job('catalogue:verify', '{\"timestamp\": 0}', 'catalogue')"
+        )
+        conn.execute(
+            "update procrastinate.procrastinate_jobs set status = 'doing' where id = %s", job.fetchone()
+        )
+    listed = CliRunner().invoke(cli, ["jobs", "schedule", "--json"], env=env)
+    assert listed.exit_code == 0, listed.output
+    jobs = {j["name"]: j for j in json.loads(listed.output)}
+    assert {(name, j["every"]) for name, j in jobs.items()} == set(declared)
+    assert jobs["realtime_flush"] | {"description": ""} == {
+        "name": "realtime_flush", "every": 1.0, "runs": "select private.realtime_flush()", "where": "database",
+        "last_run_at": None, "description": "",
+    }  # fmt: skip
+    assert (jobs["catalogue_verify"]["runs"], jobs["catalogue_verify"]["where"]) == (
+        "catalogue:verify",
+        "workers",
+    )
+    assert jobs["catalogue_verify"]["last_run_at"] is not None
+    assert jobs["webhook_events"]["where"] == "service"
+    table = CliRunner().invoke(cli, ["jobs", "schedule"], env=env)
+    assert table.exit_code == 0, table.output
+    assert f"{len(declared)} recurring job(s)" in table.output
+    assert "select private.process_account_deletions()" in table.output

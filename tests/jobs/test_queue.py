@@ -17,9 +17,10 @@ import procrastinate
 import psycopg
 import pytest
 from procrastinate import schema
+from procrastinate.periodic import PeriodicRegistry
 
 from tests.conftest import FreshDb
-from whatssound_svc import paths
+from whatssound_svc import paths, schedule
 from whatssound_svc.jobs import queue, runner
 from whatssound_svc.logs import JsonFormatter
 
@@ -61,10 +62,12 @@ def jobs(fresh_db: FreshDb) -> Iterator[tuple[procrastinate.App, psycopg.Connect
 
 
 def work(app: procrastinate.App, **options: Any) -> None:
-    """Run a worker until the queue has nothing due, as the service's workers would."""
+    """Run a worker until the queue has nothing due, as the service's workers would (with the
+    declared periodic tasks)."""
 
     async def run() -> None:
         async with app.open_async():
+            await schedule.register_periodic(app)
             await app.run_worker_async(wait=False, install_signal_handlers=False, **options)
 
     asyncio.run(run())
@@ -221,7 +224,11 @@ class QuietlyStoppingWorker:
 
     def __init__(self) -> None:
         self.connector = self
+        self.periodic_registry = PeriodicRegistry()
         self.runs = 0
+
+    async def execute_query_all_async(self, query: str) -> list[dict[str, Any]]:
+        return []  # the declared periodic tasks: none
 
     async def open_async(self) -> None:
         return None

@@ -15,6 +15,7 @@ from psycopg_pool import AsyncConnectionPool
 from tests.conftest import FreshDb
 from tests.push import fake_expo
 from tests.support.gotrue import AuthUser, create_user
+from whatssound_svc import schedule
 from whatssound_svc.jobs import queue
 from whatssound_svc.push import sender
 from whatssound_svc.push.expo import Expo
@@ -95,6 +96,7 @@ class Outbox:
             async with app.open_async():
                 if recover:
                     await queue.recover_stalled(app)
+                await schedule.register_periodic(app)
                 await app.run_worker_async(wait=False, install_signal_handlers=False)
 
         try:

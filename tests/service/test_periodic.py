@@ -85,9 +85,10 @@ def test_a_running_service_completes_account_deletions(fresh_db) -> None:  # typ
         setup.execute("set role postgres")
         user = create_user(setup)
         Api(setup)(user, "delete_my_account")
-    settings = Settings(
-        database_url=SecretStr(fresh_db.url()), account_deletion_interval_s=0.1, job_concurrency=0
-    )
+        setup.execute(
+            "update private.schedule set every = interval '1 second' where name = 'account_deletions'"
+        )
+    settings = Settings(database_url=SecretStr(fresh_db.url()), job_concurrency=0)
     with TestClient(create_app(settings)):
         deadline = time.monotonic() + 20
         gone = False

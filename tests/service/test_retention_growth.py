@@ -3,17 +3,15 @@ the topics of ended rooms go, in bounded batches; what moderation needs stays.""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
 import psycopg
-from pydantic import SecretStr
 
 from tests.support.api import Api, make_dj, make_session
 from tests.support.gotrue import create_user
 from tests.support.rooms import LiveRoom
-from whatssound_svc.periodic import PeriodicTask, maintenance_tasks
-from whatssound_svc.settings import Settings
 
 
 def _prune(db: psycopg.Connection) -> dict[str, int]:
@@ -163,6 +161,7 @@ def test_topics_of_long_ended_rooms_go_once_their_log_is_gone(db: psycopg.Connec
     assert api(listener, "session_snapshot", p_session_id=live.id)["seq"] >= 0
 
 
-def test_retention_is_scheduled_hourly_by_the_service() -> None:
-    tasks = maintenance_tasks(Settings(database_url=SecretStr("postgresql://localhost/x")))
-    assert PeriodicTask("retention", "select private.prune_retention()", 3600.0) in tasks
+def test_retention_is_scheduled_hourly_by_the_service(db: psycopg.Connection) -> None:
+    assert db.execute(
+        "select statement, every, runs_on from private.schedule where name = 'retention'"
+    ).fetchone() == ("select private.prune_retention()", dt.timedelta(hours=1), "service")

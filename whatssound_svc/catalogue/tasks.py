@@ -1,4 +1,4 @@
-"""The catalogue job: every minute, verify requested tracks with their providers."""
+"""The catalogue job: periodically (private.schedule), verify requested tracks with their providers."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ def blueprint() -> procrastinate.Blueprint:
     """The catalogue task, on a blueprint of its own per app (procrastinate binds a blueprint to one app)."""
     bp = procrastinate.Blueprint()
 
-    @bp.periodic(cron="* * * * *", periodic_id="verify")
     @bp.task(name="verify", pass_context=True, queue="catalogue", queueing_lock="catalogue:verify")
     async def verify_tracks(context: procrastinate.JobContext, timestamp: int) -> dict[str, int]:
-        """Every minute: ask the providers about requested ids that are due (none without credentials)."""
+        """Periodic (private.schedule catalogue_verify): ask the providers about requested ids that are
+        due (none without credentials)."""
         settings = get_catalogue_settings()
         sources = verify.providers(settings)
         pool: Any = context.app.connector.pool  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""``whatssound jobs``: run workers, and look after failed jobs."""
+"""``whatssound jobs``: run workers, look after failed jobs, and show what runs when."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ from whatssound_svc.cli.options import DbUrl, DryRun, Json, Yes, confirm
 from whatssound_svc.cli.output import emit
 from whatssound_svc.jobs import queue, runner
 
-app = typer.Typer(help="Background jobs (procrastinate, schema `procrastinate`).", no_args_is_help=True)
+app = typer.Typer(
+    help="Background jobs (procrastinate, schema `procrastinate`) and the recurring work's schedule.",
+    no_args_is_help=True,
+)
 
 
 @app.command()
@@ -64,6 +67,24 @@ def failed(
     emit(columns, rows, as_json=as_json, title=f"{len(rows)} failed job(s)")
     if rows and not as_json:
         typer.echo("Fix the cause, then: whatssound jobs retry <id>")
+
+
+@app.command()
+def schedule(db_url: DbUrl = None, as_json: Json = False) -> None:
+    """List every recurring job as declared in private.schedule: interval, what it runs, where, last run.
+
+    Where: database = pg_cron where it is installed, and the service; service = the service only;
+    workers = a task the job workers defer. The last run is known for pg_cron's and the workers'
+    runs, not for the service's own.
+
+    Example: whatssound jobs schedule --json
+    """
+    with target(db_url, None) as where, psycopg.connect(where.url) as conn:
+        rows = conn.execute(
+            "select name, every, runs, runs_on, last_run_at, description from private.scheduled_jobs()"
+        ).fetchall()
+    columns = ("name", "every", "runs", "where", "last_run_at", "description")
+    emit(columns, rows, as_json=as_json, title=f"{len(rows)} recurring job(s)")
 
 
 @app.command()

@@ -11,10 +11,9 @@ def blueprint() -> procrastinate.Blueprint:
     """The queue's own tasks, on a blueprint of their own per app (procrastinate binds it to one app)."""
     bp = procrastinate.Blueprint()
 
-    @bp.periodic(cron="* * * * * */10", periodic_id="every-10-seconds")
     @bp.task(name="recover_stalled", pass_context=True, queueing_lock="jobs:recover_stalled")
     async def recover_stalled(context: procrastinate.JobContext, timestamp: int) -> int:
-        """Every 10 seconds: jobs held by dead workers go back to the queue."""
+        """Periodic (private.schedule recover_stalled): jobs held by dead workers go back to the queue."""
         return await queue.recover_stalled(context.app)
 
     return bp

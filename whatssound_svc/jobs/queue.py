@@ -4,8 +4,10 @@ Connections pin ``search_path`` to the ``procrastinate`` schema (its queries are
 Failed attempts are written to ``private.job_failures`` by a worker middleware, so a job that
 ends ``failed`` (the dead letter) keeps its last error. Retries back off exponentially with
 full jitter. Workers send heartbeats; a job held by a worker whose heartbeat stopped (killed,
-lost its machine) is put back by ``recover_stalled`` (every 10 s) and runs again; tasks whose
-side effect must not repeat guard it with an idempotency key in their own tables.
+lost its machine) is put back by ``recover_stalled`` (periodic, declared in private.schedule) and
+runs again; tasks whose side effect must not repeat guard it with an idempotency key in their
+own tables. No task here is periodic by itself: the workers schedule the declared ones
+(:func:`whatssound_svc.schedule.register_periodic`).
 """
 
 from __future__ import annotations

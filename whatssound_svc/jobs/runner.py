@@ -12,6 +12,8 @@ import procrastinate
 import psycopg
 from procrastinate.app import WorkerOptions
 
+from whatssound_svc import schedule
+
 logger = logging.getLogger(__name__)
 
 #: Wait before reconnecting after the worker lost the database.
@@ -55,6 +57,7 @@ async def work_forever(
     while True:
         try:
             async with _opened(app):
+                await schedule.register_periodic(app)  # the declared periodic tasks, read again each start
                 logger.info("job worker started", extra={"worker": name, "concurrency": concurrency})
                 await app.run_worker_async(**options)
             if this is None or this.cancelling():

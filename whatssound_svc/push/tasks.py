@@ -44,16 +44,15 @@ def blueprint() -> procrastinate.Blueprint:
         """Enqueued (coalesced) whenever messages are queued: send everything due."""
         return await _drain(context, wait=False)
 
-    @bp.periodic(cron="* * * * *", periodic_id="due")
     @bp.task(name="send_later", pass_context=True, queue="push", queueing_lock="push:send_later")
     async def send_later(context: procrastinate.JobContext, timestamp: int) -> dict[str, int]:
-        """Every minute, through the minute: messages as their quiet hours or retry backoff end."""
+        """Periodic (private.schedule push_send_later), through its interval: messages as their quiet
+        hours or retry backoff end."""
         return await _drain(context, wait=True)
 
-    @bp.periodic(cron="* * * * *", periodic_id="receipts")
     @bp.task(name="receipts", pass_context=True, queue="push", queueing_lock="push:receipts")
     async def receipts(context: procrastinate.JobContext, timestamp: int) -> int:
-        """Every minute: receipts of tickets sent 15 minutes ago or more."""
+        """Periodic (private.schedule push_receipts): receipts of tickets sent 15 minutes ago or more."""
         return await _receipts(context)
 
     @bp.task(name="fanout_live", pass_context=True, queue="push", retry=JitteredBackoff())

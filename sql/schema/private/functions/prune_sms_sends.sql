@@ -11,7 +11,7 @@ CREATE FUNCTION private.prune_sms_sends() RETURNS integer
 $$;
 
 -- COMMENT: FUNCTION prune_sms_sends()
-COMMENT ON FUNCTION private.prune_sms_sends() IS 'Scheduled daily: delete send-SMS audit rows older than 90 days; returns how many.';
+COMMENT ON FUNCTION private.prune_sms_sends() IS 'Scheduled hourly (private.schedule sms_audit_prune): delete send-SMS audit rows older than 90 days; returns how many.';
 
 -- ACL: FUNCTION prune_sms_sends()
 REVOKE ALL ON FUNCTION private.prune_sms_sends() FROM PUBLIC;

@@ -1,0 +1,1 @@
+../../sql/ops/20261203191707_ops-schedule-every-job.sql
