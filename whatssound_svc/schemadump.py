@@ -56,8 +56,10 @@ Never edit these files: change the schema with a new migration, then regenerate.
 
 
 def settings(conn: psycopg.Connection[Any]) -> dict[str, dict[str, Any]]:
-    """Every operational setting of a migrated database: key -> {value, description}, sorted."""
-    rows = conn.execute("select key, value, description from private.settings order by key").fetchall()
+    """Every operational setting of a migrated database: key -> {value: the default the migrations
+    declare (never an operator's override), description}, sorted."""
+    query = "select key, default_value, description from private.settings order by key"
+    rows = conn.execute(query).fetchall()
     return {key: {"value": value, "description": description} for key, value, description in rows}
 
 

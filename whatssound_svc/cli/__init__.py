@@ -27,6 +27,7 @@ from whatssound_svc.cli import (
     reconcile,
     rpc,
     sessions,
+    settings,
     simulate,
     stats,
     users,
@@ -56,6 +57,7 @@ app.add_typer(push.app, name="push")
 app.add_typer(moderation.app, name="moderation")
 app.add_typer(media.app, name="media")
 app.add_typer(ops.app, name="ops")
+app.add_typer(settings.app, name="settings")
 app.command("rpc")(rpc.rpc)
 app.command("stats")(stats.stats)
 app.command("simulate")(simulate.simulate)

@@ -1,0 +1,1 @@
+../../sql/foundation/20261203195412_foundation-setting-overrides.sql
