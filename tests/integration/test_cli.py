@@ -149,12 +149,6 @@ def _leaf_commands(group: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[t
             yield (*prefix, name), command
 
 
-#: Commands whose docstrings live in files other engineers are editing right now (cli/dev.py,
-#: cli/docs.py, cli/push.py); their summaries still wrap. Remove each entry once its docstring's
-#: first paragraph is one line (the test then keeps it that way).
-WRAPPED_SUMMARIES_TO_FIX = {("dev",), ("docs", "types"), ("push", "test")}
-
-
 def test_every_command_summary_is_one_whole_sentence() -> None:
     # Typer shows a docstring's first paragraph as the summary in `whatssound <group> --help`;
     # a hard line break inside it, or a paragraph that stops mid-sentence, shows up there.
@@ -162,7 +156,7 @@ def test_every_command_summary_is_one_whole_sentence() -> None:
     for path, command in _leaf_commands(get_command(app)):
         summary = inspect.cleandoc(command.help or "").split("\n\n")[0]
         whole = "\n" not in summary and summary.endswith(".") and ". " not in summary
-        if not whole and path not in WRAPPED_SUMMARIES_TO_FIX:
+        if not whole:
             broken.append(f"{' '.join(path)}: {summary!r}")
     assert broken == []
 
@@ -210,16 +204,6 @@ def test_reset_refuses_without_a_terminal_or_yes_and_dry_run_changes_nothing() -
     assert "add --yes" in refused.output
 
 
-#: Database objects a CLI command may still name in SQL. Named views are an interface of their own
-#: (they are the query); the rest sit in files other engineers are editing right now (cli/dev.py,
-#: cli/push.py) and move to named functions with their next change.
-INLINE_SQL_ALLOWED = {
-    ("users.py", "private.user_overview"),  # a view: `select * from private.user_overview`
-    ("stats.py", "private.platform_now"),  # a view
-    ("dev.py", "auth.users"),  # the demo users' banner
-    ("push.py", "public.push_devices"),
-    ("push.py", "private.push_messages"),
-}
 #: A table or view after from/join/update/into (a function call is followed by "(").
 RELATION = re.compile(r"\b(?:from|join|update|into)\s+([a-z_]+\.[a-z_]+)\b(?!\s*\()", re.IGNORECASE)
 STATEMENT = re.compile(r"\b(select|update|delete|insert)\b", re.IGNORECASE)
@@ -245,4 +229,4 @@ def test_cli_commands_call_named_database_functions_instead_of_inline_sql() -> N
         for path in sorted((paths.REPO_ROOT / "whatssound_svc" / "cli").glob("*.py"))
         for name in _sql_relations(path.read_text())
     }
-    assert inline - INLINE_SQL_ALLOWED == set()
+    assert inline == set()

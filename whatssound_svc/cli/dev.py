@@ -91,10 +91,7 @@ def _demo_users(url: str) -> list[tuple[str, str, str]]:
     config = tomllib.loads((paths.SUPABASE_DIR / "config.toml").read_text())
     otps: dict[str, str] = config.get("auth", {}).get("sms", {}).get("test_otp", {})
     with psycopg.connect(url) as conn:
-        rows = conn.execute(
-            "select coalesce(raw_user_meta_data ->> 'display_name', ''), phone from auth.users"
-            " where raw_app_meta_data ->> 'demo' = 'true' order by phone"
-        ).fetchall()
+        rows = conn.execute("select display_name, phone from private.demo_users()").fetchall()
     return [(name, f"+{phone}", otps.get(phone, "")) for name, phone in rows]
 
 
@@ -195,10 +192,11 @@ def _announce_when_ready(host: str, port: int, announce: Callable[[], None]) -> 
 
 
 def dev(host: Host = None, port: Port = None, admin_url: AdminUrl = None) -> None:
-    """Run the whole local backend: PostgreSQL (embedded, data kept in .local/pg), the Supabase
-    shim, migrations and seed data, a local S3 endpoint, then the service on http://127.0.0.1:8000
-    with webhook secrets generated for this stack (.local/dev-secrets.json). The seeded demo room
-    is kept live (its users heartbeat) and re-opened if it ended.
+    """Run the whole local backend: PostgreSQL with migrations and seed data, local S3, then the service.
+
+    PostgreSQL is embedded (data kept in .local/pg) with the Supabase shim; the service listens on
+    http://127.0.0.1:8000 with webhook secrets generated for this stack (.local/dev-secrets.json).
+    The seeded demo room is kept live (its users heartbeat) and re-opened if it ended.
 
     Run it again and data is kept; only new migrations apply. Ctrl-C or SIGTERM stops the
     service and PostgreSQL. With DATABASE_URL set, that database is used instead.

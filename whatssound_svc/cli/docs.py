@@ -47,10 +47,13 @@ def types(
         Path, typer.Option(envvar="WHATSSOUND_TYPES_DIR", help="Where to write the TypeScript types.")
     ] = typegen.TYPES_DIR,
 ) -> None:
-    """Write types/database.types.ts (what `supabase gen types typescript` prints) and
-    types/realtime-events.d.ts (the realtime events and the RPC results' JSON Schemas).
+    """Write the TypeScript types: types/database.types.ts and types/realtime-events.d.ts.
 
-    Needs Node and the pinned tools (`make tools`). Example: whatssound docs types
+    database.types.ts is what `supabase gen types typescript` prints; realtime-events.d.ts holds
+    the realtime events and the RPC results' JSON Schemas. Needs Node and the pinned tools
+    (`make tools`).
+
+    Example: whatssound docs types
     """
     typegen.require_tools()
     if from_db:

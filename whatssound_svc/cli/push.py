@@ -27,11 +27,7 @@ def devices(user_id: UserId, db_url: DbUrl = None, as_json: Json = False) -> Non
     Example: whatssound push devices 3f6c1a2e-...
     """
     with target(db_url, None) as where, psycopg.connect(where.url) as conn:
-        rows = conn.execute(
-            "select d.token, d.platform, d.active, d.deactivated_reason, d.registered_at"
-            " from public.push_devices as d where d.user_id = %s order by d.registered_at desc",
-            (user_id,),
-        ).fetchall()
+        rows = conn.execute("select * from private.user_push_devices(%s)", (user_id,)).fetchall()
     emit(("token", "platform", "active", "deactivated_reason", "registered_at"), rows, as_json=as_json,
          title=f"{len(rows)} device(s)")  # fmt: skip
 
@@ -48,13 +44,7 @@ def deliveries(
     Example: whatssound push deliveries 3f6c1a2e-... --limit 50
     """
     with target(db_url, None) as where, psycopg.connect(where.url) as conn:
-        rows = conn.execute(
-            "select m.created_at, m.kind::text, m.title, right(d.token, 12), m.status::text, m.attempts,"
-            " m.error, m.receipt_status from private.push_messages as m"
-            " join public.push_devices as d on d.id = m.device_id"
-            " where d.user_id = %s order by m.id desc limit %s",
-            (user_id, limit),
-        ).fetchall()
+        rows = conn.execute("select * from private.user_push_deliveries(%s, %s)", (user_id, limit)).fetchall()
     columns = ("created_at", "kind", "title", "device", "status", "attempts", "error", "receipt")
     emit(columns, rows, as_json=as_json, title=f"last {len(rows)} push(es)")
 
@@ -67,17 +57,18 @@ def send_test(
     body: Annotated[str, typer.Option(help="Notification text.")] = "If you can read this, pushes reach you.",
     as_json: Json = False,
 ) -> None:
-    """Send a test push straight to a user's active devices through Expo and print each ticket
-    (bypasses preferences and quiet hours: it is for diagnosing delivery). DeviceNotRegistered
+    """Send a test push straight to a user's active devices through Expo and print each ticket.
+
+    It bypasses preferences and quiet hours: it is for diagnosing delivery. DeviceNotRegistered
     deactivates the device, as in normal sending.
 
     Example: whatssound push test 3f6c1a2e-...
     """
     with target(db_url, None) as where, psycopg.connect(where.url, autocommit=True) as conn:
-        tokens = [t for (t,) in conn.execute(
-            "select token from public.push_devices where user_id = %s and active order by registered_at desc",
-            (user_id,),
-        ).fetchall()]  # fmt: skip
+        devices = conn.execute(
+            "select id, token from private.user_active_push_devices(%s)", (user_id,)
+        ).fetchall()
+        tokens = [token for _, token in devices]
         if not tokens:
             typer.echo(f"{user_id} has no active device: see `whatssound push devices {user_id}`", err=True)
             raise typer.Exit(3)
@@ -91,13 +82,9 @@ def send_test(
             typer.echo(f"Expo refused the request: {exc.status} {exc.code} (429/5xx: retry later; 401: check "
                        "WHATSSOUND_PUSH_EXPO_ACCESS_TOKEN)", err=True)  # fmt: skip
             raise typer.Exit(1) from None
-        gone = [t for t, ticket in zip(tokens, tickets, strict=True) if ticket.error == "DeviceNotRegistered"]
+        gone = [i for (i, _), k in zip(devices, tickets, strict=True) if k.error == "DeviceNotRegistered"]
         if gone:
-            conn.execute(
-                "select private.push_deactivate(array("
-                "select d.id from public.push_devices as d where d.token = any(%s)))",
-                (gone,),
-            )
+            conn.execute("select private.push_deactivate(%s)", (gone,))
     rows = [
         (t[-14:], "ok" if k.ok else "error", k.id or "", k.error or "")
         for t, k in zip(tokens, tickets, strict=True)

@@ -19,7 +19,7 @@ def stats(db_url: DbUrl = None, as_json: Json = False) -> None:
     Example: whatssound stats --json
     """
     with target(db_url, None) as where, psycopg.connect(where.url) as conn:
-        cur = conn.execute("select * from private.platform_now")
+        cur = conn.execute("select * from private.platform_stats()")
         row = cur.fetchone()
         names = [c.name for c in cur.description or []]
     if row is None:

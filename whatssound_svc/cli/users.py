@@ -42,7 +42,7 @@ def show(user_id: UserId, db_url: DbUrl = None, as_json: Json = False) -> None:
     Example: whatssound users show 3f6c1a2e-... --json
     """
     with target(db_url, None) as where, psycopg.connect(where.url, row_factory=dict_row) as conn:
-        row = conn.execute("select * from private.user_overview where id = %s", (user_id,)).fetchone()
+        row = conn.execute("select * from private.user_overview_of(%s)", (user_id,)).fetchone()
     if row is None:
         typer.echo(f"no user {user_id}: try `whatssound users find <handle>`", err=True)
         raise typer.Exit(3)

@@ -1,0 +1,1 @@
+../../sql/ops/20261204183809_ops-cli-read-functions.sql
