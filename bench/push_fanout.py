@@ -20,7 +20,7 @@ from bench import report
 from tests.push import fake_expo
 from whatssound_svc.jobs import queue, runner
 from whatssound_svc.localpg import LocalCluster
-from whatssound_svc.push.settings import get_push_settings
+from whatssound_svc.settings import get_settings
 
 TITLE = "Push fan-out: a DJ with 50,000 followers goes live"
 FOLLOWERS = 50_000
@@ -145,7 +145,7 @@ def run(cluster: LocalCluster) -> None:
     with fake_expo.running() as expo:
         expo.latency_s = EXPO_LATENCY_S
         os.environ["WHATSSOUND_PUSH_EXPO_URL"] = expo.url
-        get_push_settings.cache_clear()
+        get_settings.cache_clear()
         figures = asyncio.run(_measure(cluster.url(), cluster.admin_url, session, expo))
         tokens = [m["to"] for m in expo.accepted]
         peak, requests = expo.peak_per_second, expo.requests

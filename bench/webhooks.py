@@ -23,7 +23,8 @@ from pydantic import SecretStr
 from bench import data, report
 from whatssound_svc.app import create_app
 from whatssound_svc.localpg import LocalCluster
-from whatssound_svc.payments.settings import PaymentSettings, get_payment_settings
+from whatssound_svc.payments import intake
+from whatssound_svc.payments.settings import PaymentSettings
 from whatssound_svc.processes import free_port
 from whatssound_svc.settings import Settings
 
@@ -110,7 +111,7 @@ def run(cluster: LocalCluster) -> None:
     app = create_app(
         Settings(database_url=SecretStr(cluster.url()), environment="test", periodic_tasks=False)
     )
-    app.dependency_overrides[get_payment_settings] = lambda: PaymentSettings(
+    app.dependency_overrides[intake.payment_settings] = lambda: PaymentSettings(
         stripe_webhook_secret=SecretStr(SECRET)
     )
     port = free_port()

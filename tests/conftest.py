@@ -22,6 +22,7 @@ for _key in list(os.environ):
 from tests.support.api import Api  # noqa: E402
 from tests.support.gotrue import AuthUser, create_user  # noqa: E402
 from tests.support.pgserver import PgServer, build_template, session_server  # noqa: E402
+from whatssound_svc.settings import get_settings  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -111,3 +112,22 @@ def make_user(db: psycopg.Connection) -> Callable[..., AuthUser]:
 def api(db: psycopg.Connection) -> Api:
     """Call RPCs as a user on the rolled-back connection: ``api(alice, "follow", p_user_id=...)``."""
     return Api(db)
+
+
+@pytest.fixture
+def environ(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
+    """``environ(WHATSSOUND_X="...", ...)`` sets environment variables for this test (``None``
+    removes one); the settings tree (``whatssound_svc.settings.get_settings``, the one cache) is
+    read again after each call and after the test."""
+
+    def setenv(**values: str | None) -> None:
+        for name, value in values.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+
+    get_settings.cache_clear()
+    yield setenv
+    get_settings.cache_clear()  # before monkeypatch undoes the variables: the tree is read lazily

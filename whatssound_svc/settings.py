@@ -1,21 +1,41 @@
-"""Typed, validated settings for the service, the CLI and the local stack.
+"""Typed, validated settings for the service, the CLI and the local stack: one tree.
 
 Every value comes from the environment (or a ``.env`` file); nothing is read at import time:
-call :func:`get_settings` from an entry point. In ``production`` every secret is required and a
-placeholder value (the local-stack defaults, ``changethis``...) is refused at start-up.
+call :func:`get_settings` from an entry point, the only cache. The root, :class:`Settings`, holds
+the service's own values; each provider's section hangs off it, declared in its domain
+(``settings.push``, ``.payments``, ``.sms``, ``.media``, ``.catalogue``: env prefixes
+``WHATSSOUND_PUSH_`` and so on) and read from the environment on first use, so a provider that is
+not configured costs nothing and its endpoint answers 503 while the rest of the service runs.
+In ``production`` the whole tree is read at start-up and refused (the service does not start)
+when any secret is a placeholder (``changethis``, the local stack's generated ones...) or any
+provider that is configured lacks what it needs (each section's ``production_problems``).
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, BaseModel, Field, HttpUrl, SecretStr, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    Field,
+    HttpUrl,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from whatssound_svc import paths
+from whatssound_svc.catalogue.settings import CatalogueSettings
+from whatssound_svc.media.settings import MediaSettings
+from whatssound_svc.payments.settings import PaymentSettings
+from whatssound_svc.push.settings import PushSettings
+from whatssound_svc.sms.settings import SmsSettings
 
 #: Values that mean "nobody set this": refused for secrets outside development and test.
 PLACEHOLDER_SECRETS = frozenset({"", "changethis", "changeme", "postgres", "password", "secret"})
@@ -35,19 +55,6 @@ DEFAULT_RUNBOOK_BASE_URL = "https://whatssound.app/docs/"
 def is_placeholder(secret: str) -> bool:
     """Whether ``secret`` means "nobody set this" or is one of the local stack's generated ones."""
     return secret in PLACEHOLDER_SECRETS or LOCAL_SECRET_MARKER in secret
-
-
-def refuse_local_secrets(model: BaseModel, environment: str) -> None:
-    """In production, refuse the secrets `make dev` generates for the local stack (ValueError)."""
-    found = [
-        name
-        for name, value in model
-        if isinstance(value, SecretStr) and LOCAL_SECRET_MARKER in value.get_secret_value()
-    ]
-    if environment == "production" and found:
-        raise ValueError(
-            "production settings hold the local stack's generated secrets: " + ", ".join(sorted(found))
-        )
 
 
 def local_database_url(port: int = DEFAULT_PG_PORT, user: str = "postgres") -> str:
@@ -111,25 +118,75 @@ class Settings(BaseSettings):
             raise ValueError("takes no query or fragment: alerts append runbook.md#<section> to it")
         return url if (url.path or "/").endswith("/") else HttpUrl(f"{url}/")
 
+    @cached_property
+    def push(self) -> PushSettings:
+        """Expo's push API (``WHATSSOUND_PUSH_*``)."""
+        return PushSettings()
+
+    @cached_property
+    def payments(self) -> PaymentSettings:
+        """The payment webhooks and Stripe's API (``WHATSSOUND_PAYMENTS_*``)."""
+        return PaymentSettings()
+
+    @cached_property
+    def sms(self) -> SmsSettings:
+        """The send-SMS hook (``WHATSSOUND_SMS_*``); ValidationError while its secret is unset."""
+        return SmsSettings()
+
+    @cached_property
+    def media(self) -> MediaSettings:
+        """Storage's and R2's S3 endpoints (``WHATSSOUND_MEDIA_*``)."""
+        return MediaSettings()
+
+    @cached_property
+    def catalogue(self) -> CatalogueSettings:
+        """The track providers' APIs (``WHATSSOUND_CATALOGUE_*``)."""
+        return CatalogueSettings()
+
     @model_validator(mode="after")
-    def _refuse_placeholder_secrets(self) -> Settings:
+    def _refuse_what_production_must_not_run_with(self) -> Settings:
         if self.environment != "production":
             return self
-        problems = [
-            name
-            for name, value in self
-            if isinstance(value, SecretStr) and is_placeholder(value.get_secret_value())
-        ]
+        problems = _placeholders(self)
         password = urlsplit(self.database_url.get_secret_value()).password or ""
         if is_placeholder(password):
             problems.append("database_url (password)")
+        for name in SECTIONS:
+            try:
+                section = getattr(self, name)
+            except ValidationError as exc:
+                if name == "sms" and _only_missing(exc, "hook_secret"):
+                    continue  # not configured: the hook answers 503, as everywhere
+                problems += [".".join(map(str, (name, *e["loc"]))) + f" ({e['msg']})" for e in exc.errors()]
+                continue
+            problems += [f"{name}.{problem}" for problem in _placeholders(section)]
+            problems += [f"{name}.{problem}" for problem in section.production_problems()]
         if problems:
             raise ValueError(
-                "production settings hold placeholder secrets: "
+                "production settings are not fit to run: "
                 + ", ".join(sorted(problems))
                 + "; set real values in the environment"
             )
         return self
+
+
+#: The providers' sections of the tree (properties of :class:`Settings`).
+SECTIONS = ("push", "payments", "sms", "media", "catalogue")
+
+
+def _placeholders(model: BaseModel) -> list[str]:
+    """The names of ``model``'s secrets that are set to a placeholder or a local-stack secret."""
+    return [
+        name
+        for name, value in model
+        if isinstance(value, SecretStr) and is_placeholder(value.get_secret_value())
+    ]
+
+
+def _only_missing(exc: ValidationError, field: str) -> bool:
+    """Whether ``exc`` says no more than that ``field`` is unset."""
+    errors: list[Any] = exc.errors()
+    return [(e["type"], e["loc"]) for e in errors] == [("missing", (field,))]
 
 
 class LocalPgSettings(BaseSettings):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -21,7 +21,6 @@ from tests.support.gotrue import create_user
 from tests.support.postgrest import PostgrestError
 from tests.support.rooms import LiveRoom
 from whatssound_svc.cli import app as cli
-from whatssound_svc.push.settings import get_push_settings
 
 #: What every timestamp in --json looks like: ISO 8601 with the `T` and the UTC offset.
 ISO_8601 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d")
@@ -109,18 +108,14 @@ def test_stats_and_the_reports_queue(ops: Ops) -> None:
     assert ops.json("moderation", "reports", "--status", "dismissed") == []
 
 
-def test_a_test_push_and_what_a_user_received(ops: Ops, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_test_push_and_what_a_user_received(ops: Ops, environ: Callable[..., None]) -> None:
     user = create_user(ops.conn)
     for n in (1, 2):
         ops.api(user, "register_push_device", p_token=fake_expo.token(f"ops{n}"), p_platform="ios")
     with fake_expo.running() as expo:
         expo.unregistered.add(fake_expo.token("ops1"))
-        monkeypatch.setenv("WHATSSOUND_PUSH_EXPO_URL", expo.url)
-        get_push_settings.cache_clear()
-        try:
-            tickets = ops.json("push", "test", str(user.id))
-        finally:
-            get_push_settings.cache_clear()
+        environ(WHATSSOUND_PUSH_EXPO_URL=expo.url)
+        tickets = ops.json("push", "test", str(user.id))
     assert sorted(t["ticket"] for t in tickets) == ["error", "ok"]
     devices = {d["token"]: d for d in ops.json("push", "devices", str(user.id))}
     assert devices[fake_expo.token("ops1")]["deactivated_reason"] == "DeviceNotRegistered"

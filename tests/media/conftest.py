@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from tests.conftest import FreshDb
 from tests.media import s3
 from tests.media.studio import Studio
-from whatssound_svc.media.settings import get_media_settings
 
 
 @pytest.fixture(scope="session")
@@ -19,14 +18,11 @@ def s3_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def studio(fresh_db: FreshDb, s3_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Studio]:
+def studio(fresh_db: FreshDb, s3_url: str, environ: Callable[..., None]) -> Iterator[Studio]:
     stores = s3.fresh(s3_url)
-    for key, value in stores.env().items():
-        monkeypatch.setenv(key, value)
-    get_media_settings.cache_clear()
+    environ(**stores.env())
     studio = Studio(fresh_db, stores)
     try:
         yield studio
     finally:
         studio.conn.close()
-        get_media_settings.cache_clear()

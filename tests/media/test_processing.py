@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from typing import Any
 
 import av
@@ -19,7 +20,6 @@ from tests.media.studio import Studio
 from tests.support.api import Api, make_session
 from tests.support.gotrue import AuthUser, create_user
 from tests.support.postgrest import as_user
-from whatssound_svc.media.settings import get_media_settings
 
 
 def test_an_upload_is_measured_rendered_and_announced(studio: Studio) -> None:
@@ -75,10 +75,9 @@ def test_an_upload_is_measured_rendered_and_announced(studio: Studio) -> None:
     (lambda: encode(sine(61, 0.1)), "too_long"),
 ])  # fmt: skip
 def test_an_unusable_file_ends_failed_with_its_reason_and_the_job_done(
-    studio: Studio, monkeypatch: pytest.MonkeyPatch, make: Any, code: str
+    studio: Studio, environ: Callable[..., None], make: Any, code: str
 ) -> None:
-    monkeypatch.setenv("WHATSSOUND_MEDIA_MAX_MINUTES", "1")
-    get_media_settings.cache_clear()
+    environ(WHATSSOUND_MEDIA_MAX_MINUTES="1")
     object_id = studio.upload(make())
     studio.work()
     asset = studio.asset(object_id)
@@ -97,10 +96,9 @@ def test_an_unusable_file_ends_failed_with_its_reason_and_the_job_done(
 
 
 def test_when_our_side_keeps_failing_the_uploader_is_told_to_try_later(
-    studio: Studio, monkeypatch: pytest.MonkeyPatch
+    studio: Studio, environ: Callable[..., None]
 ) -> None:
-    monkeypatch.setenv("WHATSSOUND_MEDIA_MAX_ATTEMPTS", "1")
-    get_media_settings.cache_clear()
+    environ(WHATSSOUND_MEDIA_MAX_ATTEMPTS="1")
     with as_user(studio.conn, studio.dj) as conn:  # the row without the bytes: Storage lost them
         object_id = conn.execute(
             "insert into storage.objects (bucket_id, name, owner_id, version) values ('audio', %s, %s, 'v1')"

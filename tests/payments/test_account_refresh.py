@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import psycopg
@@ -18,19 +18,17 @@ from tests.payments import fake_stripe
 from tests.payments.test_tips_ledger import deliver
 from tests.support.api import make_dj
 from whatssound_svc.jobs import queue
-from whatssound_svc.payments.settings import get_payment_settings
 
 SEED = 18
 
 
 @pytest.fixture
-def stripe(monkeypatch: pytest.MonkeyPatch) -> Iterator[fake_stripe.FakeStripe]:
+def stripe(environ: Callable[..., None]) -> Iterator[fake_stripe.FakeStripe]:
     with fake_stripe.running(rate_per_second=1_000) as fake:
-        monkeypatch.setenv("WHATSSOUND_PAYMENTS_STRIPE_SECRET_KEY", fake_stripe.KEY)
-        monkeypatch.setenv("WHATSSOUND_PAYMENTS_STRIPE_API_URL", fake.url)
-        get_payment_settings.cache_clear()
+        environ(
+            WHATSSOUND_PAYMENTS_STRIPE_SECRET_KEY=fake_stripe.KEY, WHATSSOUND_PAYMENTS_STRIPE_API_URL=fake.url
+        )
         yield fake
-    get_payment_settings.cache_clear()
 
 
 @pytest.fixture
@@ -109,17 +107,15 @@ def test_a_read_is_not_undone_by_an_older_update_delivered_late(
 def test_without_the_stripe_key_events_alone_decide(
     conn: psycopg.Connection,
     fresh_db: FreshDb,
-    monkeypatch: pytest.MonkeyPatch,
+    environ: Callable[..., None],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     with fake_stripe.running() as fake:
         account = onboarded(conn, fake)
-        monkeypatch.delenv("WHATSSOUND_PAYMENTS_STRIPE_SECRET_KEY", raising=False)
-        get_payment_settings.cache_clear()
+        environ(WHATSSOUND_PAYMENTS_STRIPE_SECRET_KEY=None)
         deliver(conn, fake.activate(account))
         work(queue.make_app(fresh_db.url()))
         assert not [r for r in fake.requests if r[0] == "GET"]
-    get_payment_settings.cache_clear()
     assert readiness(conn, account) == (True, True, ()), "the newer event applied"
     assert "payout account not re-read: WHATSSOUND_PAYMENTS_STRIPE_SECRET_KEY is not set" in caplog.text
 

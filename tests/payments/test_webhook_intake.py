@@ -21,7 +21,8 @@ from typer.testing import CliRunner
 from tests.conftest import FreshDb
 from whatssound_svc.app import create_app
 from whatssound_svc.cli import app as cli
-from whatssound_svc.payments.settings import PaymentSettings, get_payment_settings
+from whatssound_svc.payments.intake import payment_settings
+from whatssound_svc.payments.settings import PaymentSettings
 from whatssound_svc.processes import free_port
 from whatssound_svc.settings import Settings
 
@@ -32,7 +33,7 @@ REVENUECAT = "Bearer rc-webhook-token"
 
 def client_for(url: str, payments: PaymentSettings | None = None) -> TestClient:
     app = create_app(Settings(database_url=SecretStr(url), environment="test", periodic_tasks=False))
-    app.dependency_overrides[get_payment_settings] = lambda: (
+    app.dependency_overrides[payment_settings] = lambda: (
         payments
         or PaymentSettings(
             stripe_webhook_secret=SecretStr(PLATFORM),

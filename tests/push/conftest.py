@@ -6,7 +6,7 @@ import asyncio
 import json
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -19,7 +19,7 @@ from whatssound_svc import schedule
 from whatssound_svc.jobs import queue
 from whatssound_svc.push import sender
 from whatssound_svc.push.expo import Expo
-from whatssound_svc.push.settings import PushSettings, get_push_settings
+from whatssound_svc.push.settings import PushSettings
 
 
 class Outbox:
@@ -83,13 +83,12 @@ class Outbox:
 
         return asyncio.run(run())
 
-    def work(self, monkeypatch: pytest.MonkeyPatch, *, recover: bool = False) -> None:
-        """Run a job worker (against the fake) until nothing is due; ``recover``: first put back
-        the jobs of a dead worker (silent for 2 s), as ``jobs:recover_stalled`` would."""
-        monkeypatch.setenv("WHATSSOUND_PUSH_EXPO_URL", self.expo.url)
+    def work(self, *, recover: bool = False) -> None:
+        """Run a job worker (against the fake: the fixture points WHATSSOUND_PUSH_EXPO_URL at it)
+        until nothing is due; ``recover``: first put back the jobs of a dead worker (silent for
+        2 s), as ``jobs:recover_stalled`` would."""
         if recover:
             time.sleep(2.1)  # its last heartbeat goes stale
-        get_push_settings.cache_clear()
         app = queue.make_app(self.db.url(), stalled_after_s=2.0)
 
         async def run() -> None:
@@ -99,10 +98,7 @@ class Outbox:
                 await schedule.register_periodic(app)
                 await app.run_worker_async(wait=False, install_signal_handlers=False)
 
-        try:
-            asyncio.run(run())
-        finally:
-            get_push_settings.cache_clear()
+        asyncio.run(run())
 
     def receipts(self) -> int:
         self.conn.execute("update private.push_messages set sent_at = sent_at - interval '16 minutes'")
@@ -130,8 +126,9 @@ class Outbox:
 
 
 @pytest.fixture
-def outbox(fresh_db: FreshDb) -> Iterator[Outbox]:
+def outbox(fresh_db: FreshDb, environ: Callable[..., None]) -> Iterator[Outbox]:
     with fake_expo.running() as expo:
+        environ(WHATSSOUND_PUSH_EXPO_URL=expo.url)
         box = Outbox(fresh_db, expo)
         try:
             yield box

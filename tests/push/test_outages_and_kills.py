@@ -11,7 +11,6 @@ import time
 from collections import Counter
 from collections.abc import Callable
 
-import pytest
 from psycopg_pool import AsyncConnectionPool
 from typer.testing import CliRunner
 
@@ -168,7 +167,7 @@ def test_a_message_its_worker_died_with_is_sent_again_only_if_it_never_left(outb
 
 
 def test_a_worker_killed_mid_send_delivers_each_push_once_and_records_it_truly(
-    outbox: Outbox, monkeypatch: pytest.MonkeyPatch
+    outbox: Outbox, environ: Callable[..., None]
 ) -> None:
     devices = [fake_expo.token_of(i) for i in outbox.people(300)]
 
@@ -182,7 +181,7 @@ def test_a_worker_killed_mid_send_delivers_each_push_once_and_records_it_truly(
 
     outbox.conn.execute("update private.settings set value = '100' where key = 'push_rate_per_second'")
     outbox.conn.execute("select private.notify(id, 'mention', gen_random_uuid()::text, null) from auth.users")
-    monkeypatch.setenv("WHATSSOUND_PUSH_CONCURRENCY", "3")
+    environ(WHATSSOUND_PUSH_CONCURRENCY="3")
     worker = start_worker(outbox.db, outbox.expo.url)
     try:
         wait_for(lambda: len(outbox.expo.accepted) >= 60)
@@ -199,7 +198,7 @@ def test_a_worker_killed_mid_send_delivers_each_push_once_and_records_it_truly(
     outbox.conn.execute(  # 10 minutes pass
         "update private.push_messages set claimed_at = claimed_at - interval '10 minutes' where status = 'sending'"
     )
-    outbox.work(monkeypatch, recover=True)
+    outbox.work(recover=True)
     accepted = Counter(m["to"] for m in outbox.expo.accepted)
     assert accepted == Counter(devices), "every device exactly once"
     records = dict(outbox.conn.execute(
@@ -219,7 +218,7 @@ def test_a_worker_killed_mid_send_delivers_each_push_once_and_records_it_truly(
 
 
 def test_a_fan_out_killed_mid_way_resumes_and_reaches_every_device_once(
-    outbox: Outbox, monkeypatch: pytest.MonkeyPatch
+    outbox: Outbox, environ: Callable[..., None]
 ) -> None:
     dj, _ = outbox.user()
     followers = outbox.followers(dj, 120)  # pages of 50: 50, 50, 20
@@ -228,7 +227,7 @@ def test_a_fan_out_killed_mid_way_resumes_and_reaches_every_device_once(
         " returning id",
         (dj.id,),
     ).fetchone()[0]  # type: ignore[index]
-    monkeypatch.setenv("WHATSSOUND_PUSH_FANOUT_PAGE", "50")
+    environ(WHATSSOUND_PUSH_FANOUT_PAGE="50")
     pace = "update private.settings set value = %s where key = %s"
     outbox.conn.execute(pace, ("0", "push_burst"))  # the first worker sends nothing: only the fan-out matters
     blocker = outbox.db.connect("supabase_admin", autocommit=False)
@@ -255,7 +254,7 @@ def test_a_fan_out_killed_mid_way_resumes_and_reaches_every_device_once(
     cursor = "select pages, notified, finished_at is not null from private.push_fanouts where session_id = %s"
     assert outbox.conn.execute(cursor, (session,)).fetchone() == (2, 100, False), "two pages committed"
     outbox.conn.execute(pace, ("30", "push_burst"))
-    outbox.work(monkeypatch, recover=True)
+    outbox.work(recover=True)
     assert outbox.conn.execute(cursor, (session,)).fetchone() == (3, 120, True), "resumed at page 3"
     live = Counter(m["to"] for m in outbox.expo.accepted if m["title"].endswith(" is live"))
     assert live == Counter(followers), "every device exactly once"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 
 import pytest
 
@@ -118,7 +119,7 @@ def test_receipts_deactivate_unregistered_devices_and_alert_on_credentials(
 
 
 def test_a_dj_going_live_reaches_every_follower_once_within_the_rate(
-    outbox: Outbox, monkeypatch: pytest.MonkeyPatch
+    outbox: Outbox, environ: Callable[..., None]
 ) -> None:
     dj, _ = outbox.user()
     outbox.conn.execute("update public.profiles set is_dj = true where id = %s", (dj.id,))
@@ -133,7 +134,7 @@ def test_a_dj_going_live_reaches_every_follower_once_within_the_rate(
     outbox.conn.execute(
         "update public.dj_sessions set status = 'live' where id = %s", (session,)
     )  # enqueues the fan-out
-    outbox.work(monkeypatch)  # the fan-out, then the sends
+    outbox.work()  # the fan-out, then the sends
     live = [m for m in outbox.expo.accepted if m["title"].endswith(" is live")]
     to = [m["to"] for m in live]
     assert len(to) == followers

@@ -6,13 +6,13 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Callable
 
 import pytest
 
 from tests.sms.conftest import Hook, event, mobile, signed_headers
 from tests.sms.fake_twilio import FakeTwilio
 from whatssound_svc.sms.hook import sms_settings
-from whatssound_svc.sms.settings import get_sms_settings
 
 
 def test_a_signed_request_sends_the_code_and_records_it(hook: Hook, fake_twilio: FakeTwilio, audit) -> None:  # type: ignore[no-untyped-def]
@@ -160,16 +160,12 @@ def test_oversized_bodies_are_refused_unread(hook: Hook, fake_twilio: FakeTwilio
 
 
 def test_the_hook_answers_503_when_its_settings_are_missing(
-    hook: Hook, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    hook: Hook, environ: Callable[..., None], caplog: pytest.LogCaptureFixture
 ) -> None:
     hook.client.app.dependency_overrides.pop(sms_settings)  # type: ignore[attr-defined]
-    monkeypatch.setenv("WHATSSOUND_SMS_HOOK_SECRET", "v1,whsec_dG9vLXNob3J0")  # too short
-    get_sms_settings.cache_clear()
-    try:
-        with caplog.at_level(logging.ERROR, logger="whatssound_svc.sms.hook"):
-            response = hook.send(mobile())
-    finally:
-        get_sms_settings.cache_clear()
+    environ(WHATSSOUND_SMS_HOOK_SECRET="v1,whsec_dG9vLXNob3J0")  # too short
+    with caplog.at_level(logging.ERROR, logger="whatssound_svc.sms.hook"):
+        response = hook.send(mobile())
     assert response.status_code == 503
     [record] = [r for r in caplog.records if getattr(r, "event", None) == "sms_not_configured"]
     assert "hook_secret" in record.getMessage()

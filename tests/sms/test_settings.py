@@ -36,12 +36,6 @@ def test_twilio_needs_its_credentials_and_a_sender() -> None:
         SmsSettings(hook_secret=SecretStr(HOOK_SECRET), provider="twilio")
 
 
-def test_production_refuses_the_log_provider(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("WHATSSOUND_ENVIRONMENT", "production")
-    with pytest.raises(ValidationError, match="production needs provider=twilio"):
-        SmsSettings(hook_secret=SecretStr(HOOK_SECRET), provider="log")
-
-
 @pytest.mark.parametrize(
     "override",
     [

@@ -1,8 +1,6 @@
-"""Catalogue settings (env prefix ``WHATSSOUND_CATALOGUE_``), read per process on first use."""
+"""Catalogue settings (env prefix ``WHATSSOUND_CATALOGUE_``): ``settings.catalogue``."""
 
 from __future__ import annotations
-
-from functools import lru_cache
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,8 +27,8 @@ class CatalogueSettings(BaseSettings):
         default=300, ge=1, description="Wait before asking again after a provider failed (not rate limits)."
     )
 
-
-@lru_cache(maxsize=1)
-def get_catalogue_settings() -> CatalogueSettings:
-    """The process-wide catalogue settings."""
-    return CatalogueSettings()
+    def production_problems(self) -> list[str]:
+        """What production refuses: Spotify's client id without its secret, or the reverse."""
+        if (self.spotify_client_id is None) == (self.spotify_client_secret is None):
+            return []
+        return ["spotify_client_id and spotify_client_secret (one is set without the other)"]

@@ -8,7 +8,7 @@ from typing import Any
 import procrastinate
 
 from whatssound_svc.catalogue import verify
-from whatssound_svc.catalogue.settings import get_catalogue_settings
+from whatssound_svc.settings import get_settings
 
 
 def blueprint() -> procrastinate.Blueprint:
@@ -19,7 +19,7 @@ def blueprint() -> procrastinate.Blueprint:
     async def verify_tracks(context: procrastinate.JobContext, timestamp: int) -> dict[str, int]:
         """Periodic (private.schedule catalogue_verify): ask the providers about requested ids that are
         due (none without credentials)."""
-        settings = get_catalogue_settings()
+        settings = get_settings().catalogue
         sources = verify.providers(settings)
         pool: Any = context.app.connector.pool  # type: ignore[attr-defined]
         try:

@@ -17,7 +17,7 @@ from whatssound_svc.cli.options import DbUrl, DryRun, Json, Yes, confirm
 from whatssound_svc.cli.output import emit, emit_one
 from whatssound_svc.errors import WhatsSoundError
 from whatssound_svc.media import objectstore, pipeline
-from whatssound_svc.media.settings import get_media_settings
+from whatssound_svc.settings import get_settings
 
 app = typer.Typer(help="Media: the R2 backup of uploaded originals.", no_args_is_help=True)
 
@@ -35,7 +35,7 @@ class StoreError(WhatsSoundError):
 @contextlib.contextmanager
 def _stores() -> Iterator[pipeline.Stores]:
     """Both endpoints from the settings; their failures become one clear error."""
-    settings = get_media_settings()
+    settings = get_settings().media
     try:
         yield pipeline.Stores.from_settings(settings, backup=True)
     except (BotoCoreError, ClientError, objectstore.CopyMismatch) as exc:
@@ -85,7 +85,7 @@ def _compare(
     stores: pipeline.Stores, rows: list[tuple[Any, ...]], *, deep: bool, step: Callable[[], None]
 ) -> tuple[list[tuple[str, str, str]], int]:
     """Each original's recorded copy against R2's listing (and contents, when deep)."""
-    settings = get_media_settings()
+    settings = get_settings().media
     assert stores.r2 is not None
     copies = objectstore.keys(stores.r2, settings.r2_bucket)
     problems: list[tuple[str, str, str]] = []
@@ -135,5 +135,5 @@ def restore(
         return
     confirm(f"Copy {key} from R2 into Storage, replacing the object there if any?", yes=yes)
     with _stores() as stores:
-        digest = pipeline.restore(stores, get_media_settings(), key, recorded[0])
+        digest = pipeline.restore(stores, get_settings().media, key, recorded[0])
     emit_one({"key": key, "bytes": digest.size, "sha256": digest.sha256, "restored": True}, as_json=as_json)

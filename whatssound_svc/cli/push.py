@@ -14,7 +14,7 @@ from whatssound_svc.cli.options import DbUrl, Json
 from whatssound_svc.cli.output import emit
 from whatssound_svc.payments.stripe_reconcile import parse_window
 from whatssound_svc.push.expo import Expo, ExpoRequestError, Ticket
-from whatssound_svc.push.settings import get_push_settings
+from whatssound_svc.settings import get_settings
 
 app = typer.Typer(help="Push notifications.", no_args_is_help=True)
 UserId = Annotated[uuid.UUID, typer.Argument(help="The user's id (whatssound users find ...).")]
@@ -126,7 +126,7 @@ def requeue(
 
 
 async def _send(messages: list[dict[str, object]]) -> list[Ticket]:
-    expo = Expo(get_push_settings())
+    expo = Expo(get_settings().push)
     try:
         return await expo.send(messages)
     finally:

@@ -1,4 +1,4 @@
-"""Media settings (env prefix ``WHATSSOUND_MEDIA_``), read per process on first use.
+"""Media settings (env prefix ``WHATSSOUND_MEDIA_``): ``settings.media``.
 
 Two S3 endpoints: Supabase Storage's S3 API (the originals and the renditions; its S3 access keys,
 server-side only: they bypass RLS) and Cloudflare R2 (the backup copy of every original).
@@ -6,15 +6,12 @@ server-side only: they bypass RLS) and Cloudflare R2 (the backup copy of every o
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from whatssound_svc.errors import WhatsSoundError
-from whatssound_svc.settings import refuse_local_secrets
 
 
 class S3Endpoint(BaseModel):
@@ -33,11 +30,6 @@ class MediaSettings(BaseSettings):
         env_prefix="WHATSSOUND_MEDIA_", env_file=".env", env_ignore_empty=True, extra="ignore"
     )
 
-    environment: Literal["development", "test", "production"] = Field(
-        default="development",
-        validation_alias=AliasChoices("WHATSSOUND_ENVIRONMENT", "environment"),
-        description="WHATSSOUND_ENVIRONMENT; production refuses the local stack's generated secrets.",
-    )
     storage_s3_url: str | None = Field(
         default=None,
         description="Storage's S3 endpoint: https://<ref>.storage.supabase.co/storage/v1/s3 "
@@ -64,10 +56,21 @@ class MediaSettings(BaseSettings):
         default=5, ge=1, le=20, description="Runs of a media job before it is given up."
     )
 
-    @model_validator(mode="after")
-    def _refuse_local_secrets(self) -> MediaSettings:
-        refuse_local_secrets(self, self.environment)
-        return self
+    def production_problems(self) -> list[str]:
+        """What production refuses: an endpoint given its URL but not both of its keys."""
+        endpoints = {
+            "storage_s3": (
+                self.storage_s3_url,
+                self.storage_s3_access_key_id,
+                self.storage_s3_secret_access_key,
+            ),
+            "r2": (self.r2_url, self.r2_access_key_id, self.r2_secret_access_key),
+        }
+        return [
+            f"{prefix}_access_key_id and _secret_access_key (missing: {prefix}_url is set)"
+            for prefix, (url, key_id, secret) in endpoints.items()
+            if url and not (key_id and secret)
+        ]
 
     def storage(self) -> S3Endpoint:
         """Storage's S3 endpoint, or :class:`MediaNotConfigured`."""
@@ -94,9 +97,3 @@ def _endpoint(
             f"set WHATSSOUND_MEDIA_{prefix.upper()}_URL, _ACCESS_KEY_ID and _SECRET_ACCESS_KEY"
         )
     return S3Endpoint(url=url, region=region, access_key_id=key_id, secret_access_key=secret)
-
-
-@lru_cache(maxsize=1)
-def get_media_settings() -> MediaSettings:
-    """The process-wide media settings."""
-    return MediaSettings()

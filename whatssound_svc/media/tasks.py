@@ -17,7 +17,8 @@ from psycopg.types.json import Jsonb
 from whatssound_svc.jobs.queue import JitteredBackoff
 from whatssound_svc.media import pipeline
 from whatssound_svc.media.analysis import AudioRejected
-from whatssound_svc.media.settings import MediaSettings, get_media_settings
+from whatssound_svc.media.settings import MediaSettings
+from whatssound_svc.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def _last_attempt(context: procrastinate.JobContext, settings: MediaSettings) ->
 
 async def process_audio(context: procrastinate.JobContext, object_id: str) -> str:
     pool = context.app.connector.pool  # type: ignore[attr-defined]
-    settings = get_media_settings()
+    settings = get_settings().media
     claimed = await _call(
         pool, "select path, dj_id::text, object_version from private.media_begin(%s)", (object_id,)
     )
@@ -99,7 +100,7 @@ async def process_audio(context: procrastinate.JobContext, object_id: str) -> st
 
 async def backup_object(context: procrastinate.JobContext, object_id: str) -> str:
     pool = context.app.connector.pool  # type: ignore[attr-defined]
-    settings = get_media_settings()
+    settings = get_settings().media
     claimed = await _call(
         pool, "select bucket_id, name, object_version from private.media_backup_begin(%s)", (object_id,)
     )
@@ -126,7 +127,7 @@ async def backup_object(context: procrastinate.JobContext, object_id: str) -> st
 def blueprint() -> procrastinate.Blueprint:
     """The media tasks, on a blueprint of their own per app (procrastinate binds a blueprint to one app)."""
     bp = procrastinate.Blueprint()
-    retry = JitteredBackoff(max_attempts=get_media_settings().max_attempts)
+    retry = JitteredBackoff(max_attempts=get_settings().media.max_attempts)
     bp.task(name="process_audio", pass_context=True, queue="media", retry=retry)(process_audio)
     bp.task(name="backup_object", pass_context=True, queue="media", retry=retry)(backup_object)
     return bp

@@ -30,11 +30,19 @@ from pydantic import SecretStr
 from whatssound_svc.db import translate
 from whatssound_svc.errors import MalformedWebhook, WhatsSoundError
 from whatssound_svc.payments import events
-from whatssound_svc.payments.settings import PaymentSettings, get_payment_settings
+from whatssound_svc.payments.settings import PaymentSettings
+from whatssound_svc.settings import get_settings
 
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["payment webhooks"])
-Settings = Annotated[PaymentSettings, Depends(get_payment_settings)]
+
+
+def payment_settings() -> PaymentSettings:
+    """The webhooks' settings, ``settings.payments`` (a FastAPI dependency; tests override it)."""
+    return get_settings().payments
+
+
+Settings = Annotated[PaymentSettings, Depends(payment_settings)]
 
 
 class Refused(WhatsSoundError):

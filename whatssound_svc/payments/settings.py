@@ -1,5 +1,4 @@
-"""Webhook secrets and the Stripe key (env prefix ``WHATSSOUND_PAYMENTS_``), read per process on
-first use.
+"""Webhook secrets and the Stripe key (env prefix ``WHATSSOUND_PAYMENTS_``): ``settings.payments``.
 
 Stripe signs each endpoint with its own secret (``whsec_...``): the platform endpoint and the
 Connect endpoint differ, and so do test and live mode. RevenueCat sends the Authorization header
@@ -10,13 +9,8 @@ payout readiness comes from ``account.updated`` events alone (no re-read from St
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Literal
-
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from whatssound_svc.settings import refuse_local_secrets
 
 
 class PaymentSettings(BaseSettings):
@@ -26,11 +20,6 @@ class PaymentSettings(BaseSettings):
         env_prefix="WHATSSOUND_PAYMENTS_", env_file=".env", env_ignore_empty=True, extra="ignore"
     )
 
-    environment: Literal["development", "test", "production"] = Field(
-        default="development",
-        validation_alias=AliasChoices("WHATSSOUND_ENVIRONMENT", "environment"),
-        description="WHATSSOUND_ENVIRONMENT; production refuses the local stack's generated secrets.",
-    )
     stripe_webhook_secret: SecretStr | None = Field(
         default=None, description="Signing secret of the platform endpoint (/webhooks/stripe), whsec_..."
     )
@@ -65,13 +54,15 @@ class PaymentSettings(BaseSettings):
             raise ValueError("a Stripe webhook signing secret starts with whsec_")
         return value
 
-    @model_validator(mode="after")
-    def _refuse_local_secrets(self) -> PaymentSettings:
-        refuse_local_secrets(self, self.environment)
-        return self
-
-
-@lru_cache(maxsize=1)
-def get_payment_settings() -> PaymentSettings:
-    """The process-wide payment settings (a FastAPI dependency; tests override it)."""
-    return PaymentSettings()
+    def production_problems(self) -> list[str]:
+        """What production refuses: Stripe half configured (any of its secrets set, not all three:
+        the platform and Connect endpoints each verify with their own, the worker re-reads accounts
+        with the key)."""
+        stripe = {
+            "stripe_webhook_secret": self.stripe_webhook_secret,
+            "stripe_connect_webhook_secret": self.stripe_connect_webhook_secret,
+            "stripe_secret_key": self.stripe_secret_key,
+        }
+        if not any(stripe.values()):
+            return []
+        return [f"{name} (missing: Stripe is configured)" for name, value in stripe.items() if value is None]

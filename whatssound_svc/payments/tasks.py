@@ -9,7 +9,7 @@ import procrastinate
 
 from whatssound_svc.jobs.queue import JitteredBackoff
 from whatssound_svc.payments import accounts, stripe_reconcile
-from whatssound_svc.payments.settings import get_payment_settings
+from whatssound_svc.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ def blueprint() -> procrastinate.Blueprint:
     @bp.task(name="refresh_account", pass_context=True, queue="payments", retry=JitteredBackoff())
     async def refresh_account(context: procrastinate.JobContext, account: str) -> bool:
         """Enqueued by every account.updated (one waiting, one running per account): read it from Stripe."""
-        settings = get_payment_settings()
+        settings = get_settings().payments
         if settings.stripe_secret_key is None:
             logger.warning(
                 "payout account not re-read: WHATSSOUND_PAYMENTS_STRIPE_SECRET_KEY is not set",

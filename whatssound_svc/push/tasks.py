@@ -10,7 +10,7 @@ import procrastinate
 from whatssound_svc.jobs.queue import JitteredBackoff
 from whatssound_svc.push import sender
 from whatssound_svc.push.expo import Expo
-from whatssound_svc.push.settings import get_push_settings
+from whatssound_svc.settings import get_settings
 
 
 def _pool(context: procrastinate.JobContext) -> Any:
@@ -18,7 +18,7 @@ def _pool(context: procrastinate.JobContext) -> Any:
 
 
 async def _drain(context: procrastinate.JobContext, *, wait: bool) -> dict[str, int]:
-    settings = get_push_settings()
+    settings = get_settings().push
     expo = Expo(settings)
     try:
         return dataclasses.asdict(await sender.send_due(_pool(context), expo, settings, wait=wait))
@@ -27,7 +27,7 @@ async def _drain(context: procrastinate.JobContext, *, wait: bool) -> dict[str, 
 
 
 async def _receipts(context: procrastinate.JobContext) -> int:
-    settings = get_push_settings()
+    settings = get_settings().push
     expo = Expo(settings)
     try:
         return await sender.check_receipts(_pool(context), expo, settings)
@@ -58,6 +58,6 @@ def blueprint() -> procrastinate.Blueprint:
     @bp.task(name="fanout_live", pass_context=True, queue="push", retry=JitteredBackoff())
     async def fanout_live(context: procrastinate.JobContext, session_id: str) -> int:
         """A DJ went live: notify their followers (enqueued by the session's trigger)."""
-        return await sender.fanout_live(_pool(context), session_id, get_push_settings().fanout_page)
+        return await sender.fanout_live(_pool(context), session_id, get_settings().push.fanout_page)
 
     return bp

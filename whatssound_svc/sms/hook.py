@@ -24,10 +24,11 @@ from fastapi.responses import JSONResponse
 from psycopg_pool import AsyncConnectionPool
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from whatssound_svc.settings import get_settings
 from whatssound_svc.sms import guard, reasons, webhooks
 from whatssound_svc.sms.providers import ProviderError, SmsProvider, make_provider
 from whatssound_svc.sms.reasons import Reason
-from whatssound_svc.sms.settings import SmsSettings, get_sms_settings
+from whatssound_svc.sms.settings import SmsSettings
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ class SendSmsEvent(BaseModel):
 def sms_settings() -> SmsSettings:
     """The hook's settings (tests override this dependency); 503 when the environment lacks them."""
     try:
-        return get_sms_settings()
+        return get_settings().sms
     except ValidationError as exc:
         fields = sorted({".".join(str(p) for p in error["loc"]) or "settings" for error in exc.errors()})
         logger.error(

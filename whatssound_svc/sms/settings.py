@@ -1,4 +1,4 @@
-"""Settings of the send-SMS hook (env prefix ``WHATSSOUND_SMS_``), read per process on first use.
+"""Settings of the send-SMS hook (env prefix ``WHATSSOUND_SMS_``): ``settings.sms``.
 
 The hook secret is the one configured in Supabase Auth for ``[auth.hook.send_sms]``: one or more
 Standard Webhooks secrets ``v1,whsec_<base64>``, separated by ``|`` during a rotation (Supabase
@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-from functools import lru_cache
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 #: Supabase Auth's form of a symmetric Standard Webhooks secret.
@@ -51,11 +50,6 @@ class SmsSettings(BaseSettings):
         hide_input_in_errors=True,  # a malformed secret must not end up in a log line
     )
 
-    environment: Literal["development", "test", "production"] = Field(
-        default="development",
-        validation_alias=AliasChoices("WHATSSOUND_ENVIRONMENT", "environment"),
-        description="WHATSSOUND_ENVIRONMENT; production refuses the log provider.",
-    )
     hook_secret: SecretStr = Field(
         description="Supabase Auth's send_sms hook secret(s): v1,whsec_<base64>, several separated by |."
     )
@@ -110,9 +104,7 @@ class SmsSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _check_provider(self) -> SmsSettings:
-        """The log provider is for development; Twilio needs its credentials and a sender."""
-        if self.provider == "log" and self.environment == "production":
-            raise ValueError("the log provider sends nothing: production needs provider=twilio")
+        """Twilio needs its credentials and a sender."""
         if self.provider == "twilio":
             missing = [
                 name
@@ -134,8 +126,6 @@ class SmsSettings(BaseSettings):
         """The HMAC keys of the hook secret."""
         return hook_keys(self.hook_secret.get_secret_value())
 
-
-@lru_cache(maxsize=1)
-def get_sms_settings() -> SmsSettings:
-    """The process-wide SMS settings, built on first use (a FastAPI dependency; tests override it)."""
-    return SmsSettings()
+    def production_problems(self) -> list[str]:
+        """What production refuses: the log provider (it sends nothing)."""
+        return ["provider (log sends nothing: production needs twilio)"] if self.provider == "log" else []
