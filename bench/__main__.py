@@ -28,8 +28,8 @@ from bench import (
     webhooks,
 )
 from bench.harness import Result, run_pgbench
-from whatssound_svc.bootstrap import bootstrap
-from whatssound_svc.localpg import LocalCluster
+from whatssound_svc.local.bootstrap import bootstrap
+from whatssound_svc.local.cluster import LocalCluster
 
 SUITES: dict[str, ModuleType] = {"rooms": rooms, "queue": queue, "realtime": realtime, "auth": auth}
 #: Suites that are not pgbench runs (a simulation, an in-process HTTP hook): run(cluster) writes

@@ -22,9 +22,9 @@ from typing import Any
 import psycopg
 
 from bench import pollload, report
-from whatssound_svc.localpg import LocalCluster
-from whatssound_svc.simulate import engine, plan
-from whatssound_svc.simulate import report as figures_of
+from whatssound_svc.lab.simulate import engine, plan
+from whatssound_svc.lab.simulate import report as figures_of
+from whatssound_svc.local.cluster import LocalCluster
 
 BASELINE_ROOMS = (45, 25, 15, 10, 5)
 TITLE = "A packed room through the real RPCs (10,000 listeners for 10 minutes)"

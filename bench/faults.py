@@ -20,7 +20,7 @@ from tests.jobs.test_worker_killed import start_worker
 from tests.push import fake_expo
 from tests.push.conftest import Outbox
 from tests.support.pgserver import PgServer, build_template
-from whatssound_svc.localpg import LocalCluster
+from whatssound_svc.local.cluster import LocalCluster
 
 TITLE = "Faults: storms, kills and outages"
 STORM = payments_storm.Size(tips=600, subscribers=500, renewals=3, rate=100, database_down_s=10)

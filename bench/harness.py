@@ -18,8 +18,8 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from whatssound_svc.localpg import LocalCluster
-from whatssound_svc.simulate.caller import PRE_REQUEST
+from whatssound_svc.lab.simulate.caller import PRE_REQUEST
+from whatssound_svc.local.cluster import LocalCluster
 
 #: Users in benchmark data have predictable ids: this prefix + the user number, 12 digits.
 UID_PREFIX = "00000000-0000-4000-8000-"

@@ -34,10 +34,10 @@ import numpy as np
 import psycopg
 
 from bench import pollload, report, wal
-from whatssound_svc.capacity import workload as month_model
-from whatssound_svc.localpg import LocalCluster
-from whatssound_svc.simulate import engine, history, plan
-from whatssound_svc.simulate import report as figures_of
+from whatssound_svc.lab.capacity import workload as month_model
+from whatssound_svc.lab.simulate import engine, history, plan
+from whatssound_svc.lab.simulate import report as figures_of
+from whatssound_svc.local.cluster import LocalCluster
 
 
 @dataclass(frozen=True)

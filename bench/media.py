@@ -19,7 +19,7 @@ from pathlib import Path
 import av
 
 from bench import report
-from whatssound_svc.localpg import LocalCluster
+from whatssound_svc.local.cluster import LocalCluster
 
 TITLE = "Media: audio processing per minute of audio, and memory on a 60-minute set"
 

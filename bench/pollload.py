@@ -26,9 +26,9 @@ from typing import Any
 import psycopg
 
 from bench.harness import BASELINE, postgrest_prelude
-from whatssound_svc.localpg import LocalCluster
-from whatssound_svc.simulate import engine
-from whatssound_svc.simulate.caller import PRE_REQUEST
+from whatssound_svc.lab.simulate import engine
+from whatssound_svc.lab.simulate.caller import PRE_REQUEST
+from whatssound_svc.local.cluster import LocalCluster
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import psycopg
 from bench import report
 from tests.push import fake_expo
 from whatssound_svc.jobs import queue, runner
-from whatssound_svc.localpg import LocalCluster
+from whatssound_svc.local.cluster import LocalCluster
 from whatssound_svc.settings import get_settings
 
 TITLE = "Push fan-out: a DJ with 50,000 followers goes live"

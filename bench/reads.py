@@ -23,8 +23,8 @@ import psycopg
 
 from bench import data, report
 from bench.harness import BASELINE, Result, run_pgbench, transaction, uid_sql
-from whatssound_svc.localpg import LocalCluster
-from whatssound_svc.simulate import cpu
+from whatssound_svc.lab.simulate import cpu
+from whatssound_svc.local.cluster import LocalCluster
 
 SESSION_ID = data.SESSION_ID
 TOPIC = f"session:{SESSION_ID}"

@@ -20,7 +20,7 @@ from pydantic import SecretStr
 
 from bench import data, report
 from whatssound_svc.app import create_app
-from whatssound_svc.localpg import LocalCluster
+from whatssound_svc.local.cluster import LocalCluster
 from whatssound_svc.settings import Settings
 from whatssound_svc.sms import webhooks
 from whatssound_svc.sms.hook import sms_provider, sms_settings

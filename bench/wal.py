@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from whatssound_svc.localpg import LocalCluster
+from whatssound_svc.local.cluster import LocalCluster
 
 #: test_decoding's rendering of the payload column of an INSERT into realtime.messages.
 _PAYLOAD = re.compile(r"payload\[jsonb\]:'((?:[^']|'')*)'")

@@ -22,10 +22,10 @@ from pydantic import SecretStr
 
 from bench import data, report
 from whatssound_svc.app import create_app
-from whatssound_svc.localpg import LocalCluster
+from whatssound_svc.local.cluster import LocalCluster
+from whatssound_svc.local.processes import free_port
 from whatssound_svc.payments import intake
 from whatssound_svc.payments.settings import PaymentSettings
-from whatssound_svc.processes import free_port
 from whatssound_svc.settings import Settings
 
 TITLE = "Payment webhook intake"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from whatssound_svc.capacity.cost import (
+from whatssound_svc.lab.capacity.cost import (
     DEFAULT_PRICES,
     Bill,
     Line,

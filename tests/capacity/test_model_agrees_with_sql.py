@@ -21,8 +21,8 @@ import pytest
 
 from tests.conftest import FreshDb
 from whatssound_svc import schemadump
-from whatssound_svc.capacity import workload
-from whatssound_svc.simulate import engine, history, plan, report
+from whatssound_svc.lab.capacity import workload
+from whatssound_svc.lab.simulate import engine, history, plan, report
 
 NOW = dt.datetime(2030, 1, 11, 12, tzinfo=dt.UTC)  # a cycle started on the 1st: 10.5 days in, 20.5 left
 

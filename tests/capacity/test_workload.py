@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from whatssound_svc.capacity import workload
 from whatssound_svc.cli import app as cli
-from whatssound_svc.simulate.plan import Rates
+from whatssound_svc.lab.capacity import workload
+from whatssound_svc.lab.simulate.plan import Rates
 
 
 def _room(listeners: int, mode: str, minutes: float, delivered: float, **extra: Any) -> dict[str, Any]:

@@ -21,7 +21,8 @@ from psycopg.rows import dict_row
 
 from tests.conftest import FreshDb
 from tests.support.pgserver import PgServer
-from whatssound_svc import migrations, paths, shim
+from whatssound_svc import migrations, paths
+from whatssound_svc.local import shim
 
 #: The migration that split defaults from overrides: every later one must leave values alone.
 OVERRIDES_VERSION = "20261203195412"

@@ -17,8 +17,9 @@ from storage3.exceptions import StorageApiError
 from tests.e2e import app
 from tests.e2e.conftest import People, Room
 from tests.e2e.stack import Stack, superuser_url
-from whatssound_svc import migrations, paths, shim
+from whatssound_svc import migrations, paths
 from whatssound_svc.errors import ShimRefused
+from whatssound_svc.local import shim
 
 pytestmark = [pytest.mark.docker, pytest.mark.node, pytest.mark.slow]
 TRACK = {

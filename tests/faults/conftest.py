@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import FreshDb
 from tests.support.pgserver import PgServer, build_template
-from whatssound_svc.localpg import LocalCluster
+from whatssound_svc.local.cluster import LocalCluster
 
 
 @pytest.fixture(scope="package")

@@ -21,8 +21,8 @@ from pathlib import Path
 import httpx2
 
 from tests.conftest import FreshDb
-from whatssound_svc.localpg import LocalCluster
-from whatssound_svc.processes import free_port
+from whatssound_svc.local.cluster import LocalCluster
+from whatssound_svc.local.processes import free_port
 
 STRIPE_SECRET = "whsec_faults_test_secret"
 REVENUECAT_AUTHORIZATION = "Bearer rc-faults-token"

@@ -22,8 +22,8 @@ from typer.testing import CliRunner
 from whatssound_svc import paths
 from whatssound_svc.cli import app
 from whatssound_svc.cli import db as db_cli
-from whatssound_svc.localpg import LocalCluster
-from whatssound_svc.processes import free_port
+from whatssound_svc.local.cluster import LocalCluster
+from whatssound_svc.local.processes import free_port
 from whatssound_svc.settings import LocalPgSettings
 
 runner = CliRunner()

@@ -22,10 +22,11 @@ import pytest
 import stripe
 
 from tests.media.audio import encode, sine
-from whatssound_svc import devstack, paths
-from whatssound_svc.localpg import LocalCluster
+from whatssound_svc import paths
+from whatssound_svc.local import devstack
+from whatssound_svc.local.cluster import LocalCluster
+from whatssound_svc.local.processes import free_port, process_alive, read_pid
 from whatssound_svc.media import objectstore
-from whatssound_svc.processes import free_port, process_alive, read_pid
 from whatssound_svc.settings import LocalPgSettings
 
 pytestmark = pytest.mark.slow

@@ -13,9 +13,9 @@ import psycopg
 import pytest
 
 from whatssound_svc import paths
-from whatssound_svc.localpg import ClusterInUse, LocalCluster
-from whatssound_svc.pginstall import ClusterError
-from whatssound_svc.processes import free_port, process_alive
+from whatssound_svc.local.cluster import ClusterInUse, LocalCluster
+from whatssound_svc.local.pginstall import ClusterError
+from whatssound_svc.local.processes import free_port, process_alive
 from whatssound_svc.settings import LocalPgSettings
 
 pytestmark = pytest.mark.slow

@@ -15,7 +15,7 @@ from tests.conftest import FreshDb
 from whatssound_svc import seeds
 from whatssound_svc.cli import app as cli
 from whatssound_svc.cli.rpc import parse_arguments
-from whatssound_svc.gotrue import identity_for
+from whatssound_svc.local.gotrue import identity_for
 
 #: The seed's live session (supabase/seed.sql): DJ dj_nova, moderator mod_max, listeners lia, leo.
 LIVE = "d5000000-0000-4000-8000-000000000001"

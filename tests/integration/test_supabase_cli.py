@@ -17,7 +17,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from whatssound_svc import migrations, paths, shim
+from whatssound_svc import migrations, paths
+from whatssound_svc.local import shim
 
 pytestmark = [pytest.mark.node, pytest.mark.slow]
 SUPABASE = paths.REPO_ROOT / "tools" / "node_modules" / ".bin" / "supabase"

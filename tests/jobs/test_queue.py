@@ -21,7 +21,7 @@ from procrastinate.periodic import PeriodicRegistry
 
 from tests.conftest import FreshDb
 from whatssound_svc import paths, schedule
-from whatssound_svc.jobs import queue, runner
+from whatssound_svc.jobs import queue, recovery, runner
 from whatssound_svc.logs import JsonFormatter
 
 
@@ -43,7 +43,7 @@ def make_tasks() -> procrastinate.Blueprint:
     async def chatty() -> None:
         logging.getLogger("whatssound_svc.test").info("working")
 
-    @tasks.task(name="broken", retry=queue.JitteredBackoff(max_attempts=3, base_s=1.0))
+    @tasks.task(name="broken", retry=recovery.JitteredBackoff(max_attempts=3, base_s=1.0))
     async def broken() -> None:
         raise RuntimeError("the provider said no")
 

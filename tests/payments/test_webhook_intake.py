@@ -21,9 +21,9 @@ from typer.testing import CliRunner
 from tests.conftest import FreshDb
 from whatssound_svc.app import create_app
 from whatssound_svc.cli import app as cli
+from whatssound_svc.local.processes import free_port
 from whatssound_svc.payments.intake import payment_settings
 from whatssound_svc.payments.settings import PaymentSettings
-from whatssound_svc.processes import free_port
 from whatssound_svc.settings import Settings
 
 PLATFORM = "whsec_platform_test_secret"

@@ -16,7 +16,7 @@ from tests.conftest import FreshDb
 from tests.push import fake_expo
 from tests.support.gotrue import AuthUser, create_user
 from whatssound_svc import schedule
-from whatssound_svc.jobs import queue
+from whatssound_svc.jobs import queue, recovery
 from whatssound_svc.push import sender
 from whatssound_svc.push.expo import Expo
 from whatssound_svc.push.settings import PushSettings
@@ -94,7 +94,7 @@ class Outbox:
         async def run() -> None:
             async with app.open_async():
                 if recover:
-                    await queue.recover_stalled(app)
+                    await recovery.recover_stalled(app)
                 await schedule.register_periodic(app)
                 await app.run_worker_async(wait=False, install_signal_handlers=False)
 

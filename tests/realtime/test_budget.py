@@ -7,7 +7,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from bench.realtime_budget import REFERENCE_ROOMS, Outcome, foreground, simulate
+from tests.realtime.budget_sim import REFERENCE_ROOMS, Outcome, foreground, simulate
 from tests.realtime.conftest import set_setting
 
 pytestmark = pytest.mark.slow

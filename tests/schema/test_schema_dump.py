@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import FreshDb
 from whatssound_svc import schemadump
-from whatssound_svc.pginstall import PgBinaries
+from whatssound_svc.local.pginstall import PgBinaries
 from whatssound_svc.settings import LocalPgSettings
 
 STALE = "sql/schema/ is stale: run `whatssound db dump` against a freshly migrated database (make db-reset)"

@@ -13,8 +13,8 @@ from pydantic import SecretStr
 
 from whatssound_svc import paths
 from whatssound_svc.app import create_app
+from whatssound_svc.local.processes import free_port
 from whatssound_svc.logs import JsonFormatter
-from whatssound_svc.processes import free_port
 from whatssound_svc.settings import Settings
 
 

@@ -7,8 +7,8 @@ import pytest
 
 from tests.support.gotrue import create_user
 from tests.support.postgrest import Identity, request
-from whatssound_svc import shim
 from whatssound_svc.errors import ShimRefused
+from whatssound_svc.local import shim
 
 
 def test_service_role_bypasses_rls_and_authenticated_does_not(db: psycopg.Connection) -> None:

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from tests.conftest import FreshDb
 from whatssound_svc.cli import app as cli
-from whatssound_svc.simulate import engine, plan, report
-from whatssound_svc.simulate.plan import Action
+from whatssound_svc.lab.simulate import engine, plan, report
+from whatssound_svc.lab.simulate.plan import Action
 
 
 def simulate(db: FreshDb, sizes: tuple[int, ...], actions: list[Action], duration_s: float) -> dict[str, Any]:

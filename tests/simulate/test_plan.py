@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from whatssound_svc.simulate import plan
+from whatssound_svc.lab.simulate import plan
 
 
 def test_the_same_seed_gives_the_same_actions_and_another_seed_others() -> None:

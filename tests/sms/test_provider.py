@@ -12,7 +12,7 @@ import pytest
 
 from tests.sms.conftest import Hook, mobile, twilio_settings
 from tests.sms.fake_twilio import FakeTwilio
-from whatssound_svc.processes import free_port
+from whatssound_svc.local.processes import free_port
 from whatssound_svc.sms.providers import ProviderError, SentMessage, TwilioProvider
 
 

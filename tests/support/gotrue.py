@@ -18,8 +18,8 @@ from typing import Any, Literal
 import psycopg
 from psycopg import sql
 
-from whatssound_svc.gotrue import ISSUER, access_token_claims
-from whatssound_svc.postgrest import Identity
+from whatssound_svc.local.gotrue import ISSUER, access_token_claims
+from whatssound_svc.local.postgrest import Identity
 
 __all__ = ["ISSUER", "AuthUser", "as_role", "create_user"]
 

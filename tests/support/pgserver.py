@@ -17,8 +17,9 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
-from whatssound_svc import migrations, paths, shim
-from whatssound_svc.localpg import LocalCluster
+from whatssound_svc import migrations, paths
+from whatssound_svc.local import shim
+from whatssound_svc.local.cluster import LocalCluster
 from whatssound_svc.settings import LOCAL_PASSWORD
 
 

@@ -1,9 +1,9 @@
 """Act on the database exactly as PostgREST does for one HTTP request: the package's harness
-(:mod:`whatssound_svc.postgrest`, also behind ``whatssound rpc``), under the name tests import."""
+(:mod:`whatssound_svc.local.postgrest`, also behind ``whatssound rpc``), under the name tests import."""
 
 from __future__ import annotations
 
-from whatssound_svc.postgrest import (
+from whatssound_svc.local.postgrest import (
     HasIdentity,
     Identity,
     PostgrestError,

@@ -1,4 +1,4 @@
-"""The harness answers database errors with PostgREST's statuses (whatssound_svc.postgrest).
+"""The harness answers database errors with PostgREST's statuses (whatssound_svc.local.postgrest).
 
 The cases are PostgREST's own (``mapSQLtoHTTP`` and ``parseRaisePGRST`` in
 src/library/PostgREST/Error.hs at the commit ``POSTGREST_SOURCE`` names; its docs'
@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from whatssound_svc.postgrest import PostgrestError, status_of
+from whatssound_svc.local.postgrest import PostgrestError, status_of
 
 #: (sqlstate, message, signed in) -> status, one case per rule of mapSQLtoHTTP.
 CASES: list[tuple[str, str, bool, int]] = [

@@ -14,7 +14,7 @@ from pydantic_settings import BaseSettings
 
 from tests.sms.conftest import HOOK_SECRET
 from whatssound_svc import paths
-from whatssound_svc.devstack import DevSecrets
+from whatssound_svc.local.devstack import DevSecrets
 from whatssound_svc.settings import SECTIONS, LocalPgSettings, Settings, get_settings
 
 REAL_DB = SecretStr("postgresql://postgres:Zq9-long-and-real@db.example:5432/postgres")

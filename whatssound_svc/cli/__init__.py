@@ -34,8 +34,8 @@ from whatssound_svc.cli import (
     webhooks,
 )
 from whatssound_svc.errors import WhatsSoundError
-from whatssound_svc.pginstall import ClusterError
-from whatssound_svc.postgrest import PostgrestError
+from whatssound_svc.local.pginstall import ClusterError
+from whatssound_svc.local.postgrest import PostgrestError
 
 app = typer.Typer(
     name="whatssound",

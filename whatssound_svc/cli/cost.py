@@ -10,9 +10,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from whatssound_svc.capacity import cost, workload
 from whatssound_svc.cli.options import Json
 from whatssound_svc.cli.output import dumps
+from whatssound_svc.lab.capacity import cost, workload
 
 #: The reference month and the realtime design as the migrations set it (docs/capacity.md).
 REFERENCE = workload.Reference()

@@ -15,13 +15,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from whatssound_svc import bootstrap as bootstrap_mod
 from whatssound_svc import migrations, paths, schemadump
 from whatssound_svc.cli.options import AdminUrl, DbUrl, DryRun, Json, Yes, confirm
 from whatssound_svc.cli.output import emit
 from whatssound_svc.errors import WhatsSoundError
-from whatssound_svc.localpg import LocalCluster
-from whatssound_svc.pginstall import PgBinaries
+from whatssound_svc.local import bootstrap as bootstrap_mod
+from whatssound_svc.local.cluster import LocalCluster
+from whatssound_svc.local.pginstall import PgBinaries
 from whatssound_svc.settings import LocalPgSettings
 
 app = typer.Typer(help="Migrations, seed data and the local database.", no_args_is_help=True)

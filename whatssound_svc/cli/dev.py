@@ -24,12 +24,13 @@ from pydantic import SecretStr
 from rich.console import Console
 from rich.table import Table
 
-from whatssound_svc import devdemo, devstack, paths
+from whatssound_svc import paths
 from whatssound_svc.app import create_app
-from whatssound_svc.bootstrap import bootstrap
 from whatssound_svc.cli.options import AdminUrl
-from whatssound_svc.devstack import DevSecrets, DevSettings
-from whatssound_svc.localpg import LocalCluster
+from whatssound_svc.local import devdemo, devstack
+from whatssound_svc.local.bootstrap import bootstrap
+from whatssound_svc.local.cluster import LocalCluster
+from whatssound_svc.local.devstack import DevSecrets, DevSettings
 from whatssound_svc.logs import configure_logging, redact
 from whatssound_svc.settings import Settings, get_settings
 

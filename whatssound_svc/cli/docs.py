@@ -9,10 +9,10 @@ import psycopg
 import typer
 
 from whatssound_svc import apidocs, paths, typegen
-from whatssound_svc.bootstrap import bootstrap
 from whatssound_svc.cli.db import target
 from whatssound_svc.cli.options import DbUrl
-from whatssound_svc.localpg import LocalCluster
+from whatssound_svc.local.bootstrap import bootstrap
+from whatssound_svc.local.cluster import LocalCluster
 
 app = typer.Typer(help="Generate documentation from the database.", no_args_is_help=True)
 

@@ -7,7 +7,7 @@ from rich.console import Console
 
 from whatssound_svc.cli.options import Json
 from whatssound_svc.cli.output import emit_one
-from whatssound_svc.localpg import LocalCluster
+from whatssound_svc.local.cluster import LocalCluster
 
 app = typer.Typer(help="Manage the local PostgreSQL cluster (data in .local/pg).", no_args_is_help=True)
 console = Console()

@@ -9,10 +9,10 @@ from typing import Annotated, Any
 import psycopg
 import typer
 
-from whatssound_svc import postgrest
 from whatssound_svc.cli.db import target
 from whatssound_svc.cli.options import DbUrl
-from whatssound_svc.gotrue import identity_for
+from whatssound_svc.local import postgrest
+from whatssound_svc.local.gotrue import identity_for
 
 
 def _strict_json(text: str) -> Any:

@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from whatssound_svc.bootstrap import bootstrap
 from whatssound_svc.cli.db import target
 from whatssound_svc.cli.options import DbUrl
-from whatssound_svc.simulate import engine, plan, report, view
+from whatssound_svc.lab.simulate import engine, plan, report, view
+from whatssound_svc.local.bootstrap import bootstrap
 
 #: The reference workload's rates (docs/capacity.md).
 DEFAULT = plan.Rates()

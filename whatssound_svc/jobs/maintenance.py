@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import procrastinate
 
-from whatssound_svc.jobs import queue
+from whatssound_svc.jobs import recovery
 
 
 def blueprint() -> procrastinate.Blueprint:
@@ -14,6 +14,6 @@ def blueprint() -> procrastinate.Blueprint:
     @bp.task(name="recover_stalled", pass_context=True, queueing_lock="jobs:recover_stalled")
     async def recover_stalled(context: procrastinate.JobContext, timestamp: int) -> int:
         """Periodic (private.schedule recover_stalled): jobs held by dead workers go back to the queue."""
-        return await queue.recover_stalled(context.app)
+        return await recovery.recover_stalled(context.app)
 
     return bp

@@ -14,7 +14,7 @@ from typing import Any
 import procrastinate
 from psycopg.types.json import Jsonb
 
-from whatssound_svc.jobs.queue import JitteredBackoff
+from whatssound_svc.jobs.recovery import JitteredBackoff
 from whatssound_svc.media import pipeline
 from whatssound_svc.media.analysis import AudioRejected
 from whatssound_svc.media.settings import MediaSettings

@@ -7,7 +7,7 @@ from typing import Any
 
 import procrastinate
 
-from whatssound_svc.jobs.queue import JitteredBackoff
+from whatssound_svc.jobs.recovery import JitteredBackoff
 from whatssound_svc.payments import accounts, stripe_reconcile
 from whatssound_svc.settings import get_settings
 

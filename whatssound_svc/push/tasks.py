@@ -7,7 +7,7 @@ from typing import Any
 
 import procrastinate
 
-from whatssound_svc.jobs.queue import JitteredBackoff
+from whatssound_svc.jobs.recovery import JitteredBackoff
 from whatssound_svc.push import sender
 from whatssound_svc.push.expo import Expo
 from whatssound_svc.settings import get_settings

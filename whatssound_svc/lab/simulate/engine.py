@@ -29,9 +29,9 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from whatssound_svc import periodic
-from whatssound_svc.simulate import cpu, plan
-from whatssound_svc.simulate.caller import POOL_SIZE, Answer, rpc
-from whatssound_svc.simulate.polling import Pollers, Seen, watching_modes
+from whatssound_svc.lab.simulate import cpu, plan
+from whatssound_svc.lab.simulate.caller import POOL_SIZE, Answer, rpc
+from whatssound_svc.lab.simulate.polling import Pollers, Seen, watching_modes
 
 logger = logging.getLogger(__name__)
 

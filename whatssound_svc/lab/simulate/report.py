@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 import psycopg
 
-from whatssound_svc.simulate import plan
-from whatssound_svc.simulate.engine import INTENDED, Room, Run
+from whatssound_svc.lab.simulate import plan
+from whatssound_svc.lab.simulate.engine import INTENDED, Room, Run
 
 
 def percentiles(values: list[float]) -> dict[str, float]:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import psycopg
 
-from whatssound_svc import migrations, paths, seeds, shim
+from whatssound_svc import migrations, paths, seeds
+from whatssound_svc.local import shim
 
 logger = logging.getLogger(__name__)
 

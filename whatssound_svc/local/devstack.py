@@ -131,10 +131,12 @@ def local_s3(port: int, dev_secrets: DevSecrets) -> Iterator[str]:
             raise DevStackError(
                 f"port {port} (the local S3 endpoint) is in use: set WHATSSOUND_DEV_S3_PORT to a free one"
             ) from None
-    try:  # a dev extra: `serve` (same CLI module) must not need it
+    try:  # the `local` extra: `serve` (same CLI) and a production install must not need it
         from moto.server import ThreadedMotoServer  # noqa: PLC0415
     except ImportError:
-        raise DevStackError("the local S3 endpoint needs the dev extras: pip install -e '.[dev]'") from None
+        raise DevStackError(
+            "the local S3 endpoint needs the `local` extra: pip install -e '.[local]'"
+        ) from None
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto logs every request otherwise
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)

@@ -6,9 +6,10 @@ are not messages at all.
 
 Each room has its listener count and its foreground count (the apps that subscribe or poll: 40 %,
 docs/capacity.md) set as the presence refresh sets them; up to 20 real members chat and vote, the
-DJ is in the room (the staff lane's subscriber). Used by tests/realtime/test_budget.py (the limits
-hold, nothing is lost) and `make bench` (the figures in docs/benchmarks.md). Runs inside the
-caller's transaction; the caller rolls back or commits.
+DJ is in the room (the staff lane's subscriber). The driver of tests/realtime/test_budget.py (the
+limits hold, nothing is lost); what the month costs is the cost model's answer
+(whatssound_svc/lab/capacity, `whatssound cost`), and live latency the simulator's (`make bench`).
+Runs inside the caller's transaction; the caller rolls back or commits.
 """
 
 from __future__ import annotations

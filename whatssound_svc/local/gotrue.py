@@ -6,7 +6,7 @@ GoTrue builds ``AccessTokenClaims`` from the ``auth.users`` row (``internal/toke
 ``{user_id, claims, authentication_method}`` in a transaction with a 2 s statement timeout, and
 signs the claims it returns. :func:`identity_for` does the same for a user named by handle,
 phone number or id (or ``anon`` / ``service_role``, the two API keys), so a request made with
-:mod:`whatssound_svc.postgrest` sees what the app's would.
+:mod:`whatssound_svc.local.postgrest` sees what the app's would.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-from whatssound_svc.postgrest import Identity
+from whatssound_svc.local.postgrest import Identity
 
 #: Where GoTrue says tokens come from (the local API URL of config.toml).
 ISSUER = "http://127.0.0.1:54321/auth/v1"

@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 
 from whatssound_svc import paths, schemadump
-from whatssound_svc.capacity.cost import Peaks, Usage
-from whatssound_svc.simulate.plan import Rates, heavy_tailed_sizes
+from whatssound_svc.lab.capacity.cost import Peaks, Usage
+from whatssound_svc.lab.simulate.plan import Rates, heavy_tailed_sizes
 
 GB = 1e9
 DAYS = 30  # the month, as pacing projects it

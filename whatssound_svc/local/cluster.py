@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Literal
 
 from whatssound_svc import paths
-from whatssound_svc.pginstall import ROOT_FALLBACK_DIR, ClusterError, OsUser, PgBinaries
-from whatssound_svc.processes import (
+from whatssound_svc.local.pginstall import ROOT_FALLBACK_DIR, ClusterError, OsUser, PgBinaries
+from whatssound_svc.local.processes import (
     free_port,
     kill_postmaster,
     postmaster_pid,

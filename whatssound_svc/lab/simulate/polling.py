@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 
 from psycopg_pool import AsyncConnectionPool
 
-from whatssound_svc.simulate.caller import rpc
+from whatssound_svc.lab.simulate.caller import rpc
 
 if TYPE_CHECKING:
-    from whatssound_svc.simulate.engine import Room, Run
+    from whatssound_svc.lab.simulate.engine import Room, Run
 
 
 @dataclass

@@ -14,7 +14,7 @@ import psycopg
 from psycopg import sql
 from psycopg_pool import AsyncConnectionPool
 
-from whatssound_svc.postgrest import PostgrestError
+from whatssound_svc.local.postgrest import PostgrestError
 
 #: PostgREST's pool size on the smallest compute (and what the benchmarks model).
 POOL_SIZE = 10
