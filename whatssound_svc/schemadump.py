@@ -12,9 +12,10 @@ What fifty-odd migrations fold into is written under ``sql/schema/``, from ``pg_
   (what a fresh migration leaves in private.settings), which the cost model also reads.
 
 pg_dump's own order (dependencies, then names) is kept within each file; its per-run noise (the
-``\\restrict`` key, the versions, session settings) is left out. The dump is made with the
-PostgreSQL major of ``make test``'s default server (recorded in ``sql/schema/README.md``), since
-another major's pg_dump words a few things differently.
+``\\restrict`` key, the versions, session settings) is left out, and each policy's roles are
+sorted (pg_dump prints them in catalog order, which moves when a role is altered). The dump is
+made with the PostgreSQL major of ``make test``'s default server (recorded in
+``sql/schema/README.md``), since another major's pg_dump words a few things differently.
 """
 
 from __future__ import annotations
@@ -73,6 +74,19 @@ def _pg_dump(url: str, pg_dump: str) -> str:
     return subprocess.run(args, check=True, capture_output=True, text=True).stdout
 
 
+#: A policy's role list: pg_dump prints it in pg_authid's heap order (its query has no ORDER BY),
+#: which moves whenever a role is altered; sorted here, so the dump depends on the schema alone.
+_POLICY_ROLES = re.compile(
+    r'^(CREATE POLICY "(?:[^"]|"")*" ON \S+(?: AS \w+)?(?: FOR \w+)? TO )'
+    r"(.+?)(?= USING \(| WITH CHECK \(|;$)",
+    re.M,
+)
+
+
+def _sorted_roles(policy: re.Match[str]) -> str:
+    return policy[1] + ", ".join(sorted(policy[2].split(", ")))
+
+
 def _entries(dump: str) -> list[tuple[str, str, str, str]]:
     """(type, schema, name, statements) for each entry of pg_dump's table of contents, in order."""
     headers = list(_HEADER.finditer(dump))
@@ -80,6 +94,7 @@ def _entries(dump: str) -> list[tuple[str, str, str, str]]:
     for header, after in zip(headers, [*headers[1:], None], strict=True):
         body = _NOISE.sub("", dump[header.end() : after.start() if after else len(dump)]).strip()
         body = body.removeprefix("--").strip().removesuffix("--").strip()
+        body = _POLICY_ROLES.sub(_sorted_roles, body)
         found.append((header["type"], header["schema"], header["name"], body))
     return found
 
