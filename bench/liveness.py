@@ -37,6 +37,7 @@ from bench import pollload, report, wal
 from whatssound_svc.lab.capacity import workload as month_model
 from whatssound_svc.lab.simulate import engine, history, plan
 from whatssound_svc.lab.simulate import report as figures_of
+from whatssound_svc.lab.simulate import run as simrun
 from whatssound_svc.local.cluster import LocalCluster
 
 
@@ -86,7 +87,7 @@ def _alongside(cluster: LocalCluster, config: Config, state: dict[str, Any]) -> 
                                probes=config.probes, foreground_share=RATES.foreground_share, state=state)  # fmt: skip
 
     @contextlib.asynccontextmanager
-    async def probes(run: engine.Run) -> AsyncIterator[None]:
+    async def probes(run: simrun.Run) -> AsyncIterator[None]:
         with wal.decoding(cluster) as decoded:
             state["decoded"] = decoded
             async with polls(run):
@@ -121,7 +122,7 @@ Carriers = dict[str, dict[tuple[Any, ...], list[tuple[int, bool, float]]]]
 Tops = dict[str, list[tuple[float, set[str]]]]
 
 
-def _carriers(url: str, run: engine.Run) -> tuple[Carriers, Tops]:
+def _carriers(url: str, run: simrun.Run) -> tuple[Carriers, Tops]:
     """Per topic: each key -> the entries carrying it, (seq, sent, seconds into the run), in order;
     and each tick's top of the queue. A vote is carried by any entry showing its item at that
     tally or more."""
@@ -157,7 +158,7 @@ def _on_screen(tops: list[tuple[float, set[str]]], item: str, at: float) -> bool
     return next((item in top for when, top in tops if when >= at), True)
 
 
-def latencies(url: str, run: engine.Run, decoded: wal.Decoded, config: Config) -> dict[str, Any]:
+def latencies(url: str, run: simrun.Run, decoded: wal.Decoded, config: Config) -> dict[str, Any]:
     """Per room and kind, and for each room's DJ, the milliseconds until each event sent in the
     measured window was available: one value per broadcast, one per probe for a polled entry."""
     carriers, tops = _carriers(url, run)

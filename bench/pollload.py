@@ -27,6 +27,7 @@ import psycopg
 
 from bench.harness import BASELINE, postgrest_prelude
 from whatssound_svc.lab.simulate import engine
+from whatssound_svc.lab.simulate import run as simrun
 from whatssound_svc.lab.simulate.caller import PRE_REQUEST
 from whatssound_svc.local.cluster import LocalCluster
 
@@ -133,7 +134,7 @@ def latencies(work: Path, prefix: str) -> tuple[list[float], int]:
     return values, lost
 
 
-def crowd_loads(run: engine.Run, probes: int, foreground_share: float) -> list[CrowdLoad]:
+def crowd_loads(run: simrun.Run, probes: int, foreground_share: float) -> list[CrowdLoad]:
     """Each pull room's polls beyond the simulator's probes, at its foreground share and interval."""
     loads = []
     for room in run.rooms:
@@ -152,7 +153,7 @@ def alongside(cluster: LocalCluster, *, start_after_s: float, seconds: float, pr
     ``seconds``; ``state`` gets the polls' and the floor's latencies (ms) and the polls offered."""
 
     @contextlib.asynccontextmanager
-    async def load(run: engine.Run) -> AsyncIterator[None]:
+    async def load(run: simrun.Run) -> AsyncIterator[None]:
         def offer() -> None:
             time.sleep(start_after_s)
             loads = crowd_loads(run, probes, foreground_share)

@@ -32,13 +32,15 @@ def _targets(node: ast.Import | ast.ImportFrom) -> set[str]:
 
 
 def _imports(path: Path) -> tuple[set[str], list[str]]:
-    """What ``path`` imports at module level (not under ``if TYPE_CHECKING``), and the package
-    imports it makes inside functions."""
+    """What ``path`` imports at module level (type-only imports under ``if TYPE_CHECKING`` too: a
+    circle of types is a circle of concepts), and the package imports it makes inside functions."""
     tree = ast.parse(path.read_text())
     top: set[str] = set()
     for node in tree.body:
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            top |= _targets(node)
+        guarded = node.body if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test) else []
+        for statement in [node, *guarded]:
+            if isinstance(statement, ast.Import | ast.ImportFrom):
+                top |= _targets(statement)
     local = [
         f"{path.relative_to(paths.REPO_ROOT)}:{inner.lineno}"
         for fn in ast.walk(tree)

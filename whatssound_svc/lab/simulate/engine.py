@@ -19,10 +19,7 @@ import logging
 import random
 import time
 import uuid
-from collections import Counter
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -31,7 +28,8 @@ from psycopg_pool import AsyncConnectionPool
 from whatssound_svc import periodic
 from whatssound_svc.lab.simulate import cpu, plan
 from whatssound_svc.lab.simulate.caller import POOL_SIZE, Answer, rpc
-from whatssound_svc.lab.simulate.polling import Pollers, Seen, watching_modes
+from whatssound_svc.lab.simulate.polling import Pollers, watching_modes
+from whatssound_svc.lab.simulate.run import Room, Run
 
 logger = logging.getLogger(__name__)
 
@@ -46,84 +44,6 @@ ROOM_MAINTENANCE = frozenset({"refresh_presence", "realtime_flush"})
 MAX_IN_FLIGHT = 5_000
 #: Something entered for the run once the rooms are open (a benchmark's load or probe).
 Alongside = Callable[["Run"], contextlib.AbstractAsyncContextManager[None]]
-
-
-@dataclass
-class Room:
-    """One simulated session and its cast."""
-
-    size: int
-    dj: uuid.UUID
-    listeners: list[uuid.UUID]
-    moderator: uuid.UUID | None = None
-    session_id: str = ""
-    items: list[str] = field(default_factory=list)
-    present: set[int] = field(default_factory=set)
-    locks: dict[int, asyncio.Lock] = field(default_factory=dict)
-    #: Present listeners whose app is in the foreground (subscribed in a push room, polling a crowd).
-    foreground: set[int] = field(default_factory=set)
-    #: (seconds into the run, +1 or -1) as foreground apps come and go: who is subscribed when.
-    presence: list[tuple[float, int]] = field(default_factory=list)
-    mode: str = "push"
-    poll_ms: int = 900
-    snapshot_seq: int = 0
-    #: The latest visible messages sent (what a moderator's deletion picks from).
-    recent_chat: list[str] = field(default_factory=list)
-    #: Subscribed throughout: the DJ and the moderator (they joined at setup).
-    staff_present: int = 1
-    calls: Counter[str] = field(default_factory=Counter)
-    response_bytes: Counter[str] = field(default_factory=Counter)
-    errors: Counter[str] = field(default_factory=Counter)
-    latencies: list[float] = field(default_factory=list)
-
-    @property
-    def topic(self) -> str:
-        return f"session:{self.session_id}"
-
-
-@dataclass
-class Run:
-    """A run in progress: the rooms, every call's kind and latency, and the clock."""
-
-    workload: plan.Workload
-    rooms: list[Room]
-    started: float = 0.0
-    started_at: datetime | None = None
-    shed: int = 0
-    crashed: int = 0
-    cpu_seconds: float | None = None
-    by_kind: dict[str, list[float]] = field(default_factory=dict)
-    response_bytes: int = 0
-    #: What an action should make its room see -> (the room's index, when it was offered, seconds into
-    #: the run): ("chat", message id), ("request", item id), ("vote", item id, tally), ("now_playing",
-    #: item id), ("announcement", body), ("deleted", message id), ("moderation", user id).
-    sent: dict[tuple[object, ...], tuple[int, float]] = field(default_factory=dict)
-    seen: Seen = field(default_factory=Seen)
-    nonce: int = field(default_factory=lambda: uuid.uuid4().int)
-    pollers: Pollers | None = None
-
-    def record(self, room: Room, kind: str, answer: Answer) -> None:
-        room.calls[kind] += 1
-        room.latencies.append(answer.seconds)
-        self.by_kind.setdefault(kind, []).append(answer.seconds)
-        self.response_bytes += answer.response_bytes
-        room.response_bytes[kind] += answer.response_bytes
-        if answer.code:
-            room.errors[answer.code] += 1
-
-    def elapsed(self) -> float:
-        return time.perf_counter() - self.started if self.started else 0.0
-
-    def set_foreground(self, room: Room, actor: int, foreground: bool) -> None:
-        """A present listener's app came to the foreground (subscribes or polls) or left it."""
-        foreground = foreground and actor in room.present
-        if foreground == (actor in room.foreground):
-            return
-        (room.foreground.add if foreground else room.foreground.discard)(actor)
-        room.presence.append((self.elapsed(), 1 if foreground else -1))
-        if self.pollers is not None:
-            index = self.rooms.index(room)
-            (self.pollers.start if foreground else self.pollers.stop)(index, actor)
 
 
 def _cast(workload: plan.Workload) -> list[Room]:

@@ -12,27 +12,11 @@ import contextlib
 import random
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from psycopg_pool import AsyncConnectionPool
 
 from whatssound_svc.lab.simulate.caller import rpc
-
-if TYPE_CHECKING:
-    from whatssound_svc.lab.simulate.engine import Room, Run
-
-
-@dataclass
-class Seen:
-    """When entries reached pollers: (topic, seq) -> seconds into the run, one per poller."""
-
-    at: dict[tuple[str, int], list[float]] = field(default_factory=dict)
-    polls: int = 0
-    resyncs: int = 0
-
-    def record(self, topic: str, seq: int, seconds: float) -> None:
-        self.at.setdefault((topic, seq), []).append(seconds)
+from whatssound_svc.lab.simulate.run import Room, Run
 
 
 class Pollers:

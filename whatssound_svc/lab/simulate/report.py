@@ -24,7 +24,8 @@ import numpy as np
 import psycopg
 
 from whatssound_svc.lab.simulate import plan
-from whatssound_svc.lab.simulate.engine import INTENDED, Room, Run
+from whatssound_svc.lab.simulate.engine import INTENDED
+from whatssound_svc.lab.simulate.run import Room, Run
 
 
 def percentiles(values: list[float]) -> dict[str, float]:

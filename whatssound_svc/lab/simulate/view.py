@@ -15,8 +15,8 @@ from rich.live import Live
 from rich.table import Table
 
 from whatssound_svc.lab.simulate import plan
-from whatssound_svc.lab.simulate.engine import Run
 from whatssound_svc.lab.simulate.report import percentiles
+from whatssound_svc.lab.simulate.run import Run
 
 SHOWN_ROOMS = 12
 
