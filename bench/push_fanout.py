@@ -34,14 +34,19 @@ def _seed(admin_url: str) -> str:
             " returning id"
         ).fetchone()[0]  # type: ignore[index]
         conn.execute("update public.profiles set is_dj = true where id = %s", (dj,))
+        # Two statements: the fans' profiles come from a trigger on auth.users, which has fired only
+        # once the statement that signs them up is over.
         conn.execute(
-            "with fans as (insert into auth.users (id, phone, raw_user_meta_data)"
-            "  select gen_random_uuid(), '1999' || lpad(n::text, 7, '0'), '{}' from generate_series(1, %s) as n"
-            "  returning id),"
-            " devices as (insert into public.push_devices (user_id, token, platform)"
-            "  select id, 'ExponentPushToken[' || replace(id::text, '-', '') || ']', 'android' from fans returning user_id)"
+            "insert into auth.users (id, phone, raw_user_meta_data)"
+            " select gen_random_uuid(), '1999' || lpad(n::text, 7, '0'), '{}' from generate_series(1, %s) as n",
+            (FOLLOWERS,),
+        )
+        conn.execute(
+            "with devices as (insert into public.push_devices (user_id, token, platform)"
+            "  select id, 'ExponentPushToken[' || replace(id::text, '-', '') || ']', 'android' from auth.users"
+            "  where phone like '1999%%' returning user_id)"
             " insert into public.follows (follower_id, followee_id) select user_id, %s from devices",
-            (FOLLOWERS, dj),
+            (dj,),
         )
         # The follows themselves notified the DJ: send those first, outside the measurement.
         conn.execute("delete from private.push_messages")
