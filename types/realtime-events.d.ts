@@ -84,6 +84,39 @@ export interface RealtimeEventData {
   "tip.received": TipReceived;
 }
 /**
+ * A cdn room's file for one slot (<cdn.url>/<slot>.json, through Storage's CDN): the room's envelopes with from_seq < seq <= to_seq, in order, as session_poll would return them. Not an event: a container, like the envelope. Never changes once written.
+ */
+export interface CdnFrame {
+  /**
+   * The file format's version.
+   */
+  v: 1;
+  /**
+   * The room's topic.
+   */
+  topic: string;
+  /**
+   * The slot it is named for: floor(epoch ms / cdn.slot_ms) of the interval it closes.
+   */
+  slot: number;
+  /**
+   * The file holds the entries after this sequence number: if yours is lower, call session_poll first (you missed a file).
+   */
+  from_seq: number;
+  /**
+   * ... up to and including this one (equal to from_seq: nothing happened in the slot).
+   */
+  to_seq: number;
+  /**
+   * The envelopes, in sequence order (empty when resync_needed).
+   */
+  events: Envelope[];
+  /**
+   * Too many entries for one file (the publisher was away): none carried; call session_poll, which says whether to take a snapshot.
+   */
+  resync_needed: boolean;
+}
+/**
  * A visible message was deleted by its author or a moderator: remove it (sent at once).
  */
 export interface ChatDeleted {
@@ -120,14 +153,39 @@ export interface ChatMessage {
   priority: boolean;
 }
 /**
- * The room changed how it is served (topic session:<id>; at once): push = subscribe to session:<id>; pull = unsubscribe and call session_poll every poll_ms. Keep your last seq: nothing is lost across the switch.
+ * The room changed how it is served (topic session:<id>; at once): push = subscribe to session:<id>; pull = unsubscribe and call session_poll every poll_ms; cdn = unsubscribe and read the room's per-slot files from Storage's CDN as `cdn` says (a missing file: poll once, follow the mode it reports). Keep your last seq: nothing is lost across the switch.
  */
 export interface Delivery {
-  mode: "push" | "pull";
+  mode: "push" | "pull" | "cdn";
   /**
-   * Pull: how often to poll (ms); null in push.
+   * Pull: how often to poll (ms); cdn: how often to poll while files are missing; null in push.
    */
   poll_ms: number | null;
+  /**
+   * cdn: how to read the room's files (<url>/<slot>.json for slot = floor(server epoch ms / slot_ms), each fetched lag_ms after its slot ends); null otherwise.
+   */
+  cdn: {
+    /**
+     * The room's folder in the public frames bucket (through Storage's CDN).
+     */
+    url: string;
+    /**
+     * How long a slot is (ms).
+     */
+    slot_ms: number;
+    /**
+     * How long after its slot ends a file is there to fetch (ms).
+     */
+    lag_ms: number;
+    /**
+     * The slot in progress when this was said: read its file and every later one.
+     */
+    slot: number;
+    /**
+     * The server clock when this was said (epoch ms), to place slots on the app's clock.
+     */
+    server_ms: number;
+  } | null;
 }
 /**
  * What every broadcast's payload is: supabase-js delivers it as `payload` of a `broadcast` message whose `event` equals `event` here.
@@ -662,9 +720,9 @@ export interface SessionPoll {
    */
   resync_needed: boolean;
   /**
-   * The room's delivery mode (push: subscribe instead of polling).
+   * The room's delivery mode (push: subscribe instead of polling; cdn: read its files, from the delivery event or the snapshot).
    */
-  mode: "push" | "pull";
+  mode: "push" | "pull" | "cdn";
   /**
    * Pull: how often to poll (ms).
    */
@@ -686,16 +744,10 @@ export interface SessionSnapshot {
    * Server clock when the snapshot was served.
    */
   server_time: string;
-  delivery: {
-    /**
-     * push: subscribe to session:<id>; pull: call session_poll every poll_ms.
-     */
-    mode: "push" | "pull";
-    /**
-     * Pull: how often to poll (ms); null in push.
-     */
-    poll_ms: null | number;
-  };
+  /**
+   * How to follow the room: the same object a `delivery` event carries.
+   */
+  delivery: Delivery;
   /**
    * The session row (with its pinned announcement).
    */

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 
-from whatssound_svc import __version__, health, metrics, periodic
+from whatssound_svc import __version__, health, metrics, periodic, realtime_cdn
 from whatssound_svc.db import make_pool
 from whatssound_svc.jobs import queue as job_queue
 from whatssound_svc.jobs import runner as job_runner
@@ -40,10 +40,12 @@ def create_app(settings: Settings) -> FastAPI:
         # Do not wait for the database: /healthz must answer even while it is down.
         await pool.open(wait=False)
         background = settings.periodic_tasks
+        frames = realtime_cdn.store_for(settings.media) if background else None
         logger.info("service started", extra={"version": __version__, "env": settings.environment})
         try:
             async with (
                 periodic.running_declared(pool) if background else contextlib.nullcontext(),
+                realtime_cdn.running(pool, frames) if frames else contextlib.nullcontext(),
                 job_runner.running(
                     jobs,
                     concurrency=settings.job_concurrency if background else 0,

@@ -149,6 +149,11 @@ def _for_typescript(node: Any, base: str, names: dict[str, str]) -> Any:
     return out
 
 
+#: Catalogue schemas that hold events rather than being one: every broadcast's envelope and a cdn
+#: room's frame file (docs/realtime-events.md).
+CONTAINER_SCHEMAS = frozenset({"envelope", "cdn-frame"})
+
+
 def type_name(title: str) -> str:
     """The name json-schema-to-typescript gives a schema titled ``title`` (``chat.message``: ChatMessage)."""
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", title) if part)
@@ -161,7 +166,7 @@ def contract_types() -> str:
         raise TypegenFailed(f"an event and an RPC result share a schema name: {sorted(clash)}")
     schemas = events | results
     names = {schema["$id"]: type_name(schema["title"]) for schema in schemas.values()}
-    event_names = [n for n in events if n != "envelope"]
+    event_names = [n for n in events if n not in CONTAINER_SCHEMAS]
     root = {
         "title": "RealtimeEventData",
         "description": "Each realtime event's `data`, by event name (docs/realtime-events.md).",
@@ -176,7 +181,7 @@ def contract_types() -> str:
         [str(JSON2TS), "--unreachableDefinitions", "--bannerComment", f"/* {banner} */"],
         stdin=json.dumps(root),
     )
-    for name in ["Envelope", *(type_name(s["title"]) for s in results.values())]:
+    for name in ["Envelope", "CdnFrame", *(type_name(s["title"]) for s in results.values())]:
         if not re.search(rf"^export (interface|type) {name}\b", body, re.MULTILINE):
             raise TypegenFailed(f"json-schema-to-typescript did not declare {name}")
     result_map = "\n".join(f"  {name}: {type_name(s['title'])};" for name, s in results.items())

@@ -5,6 +5,7 @@ its settings and one boto3 client per endpoint."""
 from __future__ import annotations
 
 import contextlib
+import json
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from whatssound_svc.media.settings import MediaSettings, S3Endpoint
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-STORAGE_BUCKETS = ("avatars", "covers", "audio", "audio-streams")
+STORAGE_BUCKETS = ("avatars", "covers", "audio", "audio-streams", "live-frames")
 R2_BUCKET = "ws-originals"
 
 
@@ -78,6 +79,13 @@ def server() -> Iterator[str]:
         yield f"http://{host}:{port}"
     finally:
         moto.stop()
+
+
+def make_public(storage: S3Client, bucket: str) -> None:
+    """What a public Storage bucket is: anyone may GET its objects by URL (S3's bucket policy)."""
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+              "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}]}  # fmt: skip
+    storage.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
 
 
 def fresh(url: str) -> Stores:

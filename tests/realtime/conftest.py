@@ -6,6 +6,7 @@ import datetime as dt
 
 import psycopg
 import pytest
+from psycopg.types.json import Jsonb
 
 from tests.support.api import Api, make_dj, make_session
 from tests.support.broadcasts import Broadcasts
@@ -47,7 +48,7 @@ def clock(db: psycopg.Connection) -> Clock:
 
 def set_setting(conn: psycopg.Connection, key: str, value: object) -> None:
     """Change an operational setting for this test's transaction."""
-    conn.execute("update private.settings set value = to_jsonb(%s) where key = %s", (value, key))
+    conn.execute("update private.settings set value = %s where key = %s", (Jsonb(value), key))
 
 
 def flush(conn: psycopg.Connection) -> int:

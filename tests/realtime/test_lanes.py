@@ -49,7 +49,7 @@ def test_a_small_room_is_a_push_room_broadcast_to_its_foreground_members(
     ).fetchone()
     assert recipients == (1, True)
     snap = live.api(alice, "session_snapshot", p_session_id=live.id)
-    assert snap["delivery"] == {"mode": "push", "poll_ms": None}
+    assert snap["delivery"] == {"mode": "push", "poll_ms": None, "cdn": None}
 
 
 def test_a_growing_room_switches_to_pull_and_its_apps_lose_nothing(
@@ -70,7 +70,7 @@ def test_a_growing_room_switches_to_pull_and_its_apps_lose_nothing(
     live.say(second, "racing the switch")  # buffered as a crowd line or sent: either way, not lost
     seen += broadcasts.take(live.topic)
     [switch] = [b for b in seen if b.event == "delivery"]
-    assert switch.data == {"mode": "pull", "poll_ms": 900}
+    assert switch.data == {"mode": "pull", "poll_ms": 900, "cdn": None}
     assert topic_state(db, live.topic) == ("pull", 0, 900), "nobody subscribes to a crowd"
     # The app unsubscribes and polls from the last sequence number it applied.
     poller = Poller(live.api, first, live.id, after_seq=seen[-1].seq)
@@ -101,7 +101,7 @@ def test_a_shrinking_room_goes_back_to_push_and_says_so_in_the_poll(
     flush(db)
     assert topic_state(db, live.topic)[:2] == ("push", 1)
     [switch] = [b for b in poller.poll() if b.event == "delivery"]
-    assert switch.data == {"mode": "push", "poll_ms": None}
+    assert switch.data == {"mode": "push", "poll_ms": None, "cdn": None}
     assert poller.mode == "push", "subscribe now (then one poll closes the gap)"
     broadcasts = Broadcasts(db)
     live.say(members[0], "pushed again")

@@ -80,6 +80,7 @@ EXEMPT: dict[str, str] = {
     "private.realtime_log.topic": _CODE,
     "private.realtime_topics.delivery": _CODE,
     "private.realtime_topics.topic": _CODE,
+    "private.cdn_frames.topic": _CODE,
     "private.schedule.description": _INTERNAL,
     "private.schedule.name": _CODE,
     "private.schedule.runs_on": _CODE,

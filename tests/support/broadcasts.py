@@ -21,6 +21,8 @@ import psycopg
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
+from whatssound_svc.typegen import CONTAINER_SCHEMAS
+
 SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "realtime-events"
 
 
@@ -34,8 +36,8 @@ def _registry() -> Registry:
 
 
 def documented_events() -> set[str]:
-    """Every event the catalogue defines (all schemas but the envelope)."""
-    return {p.name.removesuffix(".schema.json") for p in SCHEMAS.glob("*.schema.json")} - {"envelope"}
+    """Every event the catalogue defines (all schemas but the containers)."""
+    return {p.name.removesuffix(".schema.json") for p in SCHEMAS.glob("*.schema.json")} - CONTAINER_SCHEMAS
 
 
 def validate(name: str, instance: Any) -> None:

@@ -33,7 +33,8 @@ export async function joinRoom(sessionId: string): Promise<number> {
   const title: string = snap.session.title;
   // @ts-expect-error the snapshot has no such field
   snap.sesion;
-  const mode: "push" | "pull" = snap.delivery.mode;
+  const mode: "push" | "pull" | "cdn" = snap.delivery.mode;
+  const slotMs: number | undefined = snap.delivery.cdn?.slot_ms;
 
   // Tables read directly, under row-level security.
   const { data: rows } = await supabase.from("chat_messages").select("id, body").eq("session_id", sessionId);
@@ -49,7 +50,7 @@ export async function joinRoom(sessionId: string): Promise<number> {
   const { data: page } = await supabase.rpc("session_poll", { p_session_id: sessionId, p_after_seq: snap.seq }, { get: true });
   page?.events.forEach(apply);
 
-  console.log(role, firstTitle, title, mode, bodies, history.length);
+  console.log(role, firstTitle, title, mode, slotMs, bodies, history.length);
   return snap.seq;
 }
 

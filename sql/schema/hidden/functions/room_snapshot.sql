@@ -18,7 +18,8 @@ begin
   return json_build_object(
     'seq', v_snap.seq, 'server_time', clock_timestamp(),
     'delivery', json_build_object('mode', coalesce(v_topic.delivery, 'push'),
-      'poll_ms', case when v_topic.delivery = 'pull' then v_topic.poll_ms end),
+      'poll_ms', case when v_topic.delivery in ('pull', 'cdn') then v_topic.poll_ms end,
+      'cdn', private.cdn_delivery(p_session_id, v_topic.delivery)),
     'session', v_snap.session, 'now_playing', v_snap.now_playing, 'queue', v_snap.queue,
     'chat', v_chat, 'listeners', v_snap.listeners
   );
@@ -26,7 +27,7 @@ end
 $$;
 
 -- COMMENT: FUNCTION room_snapshot(p_session_id uuid)
-COMMENT ON FUNCTION hidden.room_snapshot(p_session_id uuid) IS 'Implementation of session_snapshot: the room''s kept snapshot, with the live delivery mode (push for a retired topic) and the caller''s blocks applied.';
+COMMENT ON FUNCTION hidden.room_snapshot(p_session_id uuid) IS 'Implementation of session_snapshot: the room''s kept snapshot, with the live delivery mode (push for a retired topic; in cdn, how to read the files) and the caller''s blocks applied.';
 
 -- ACL: FUNCTION room_snapshot(p_session_id uuid)
 REVOKE ALL ON FUNCTION hidden.room_snapshot(p_session_id uuid) FROM PUBLIC;

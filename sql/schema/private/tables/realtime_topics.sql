@@ -13,7 +13,8 @@ CREATE TABLE private.realtime_topics (
     delivery text DEFAULT 'push'::text NOT NULL,
     subscribers integer DEFAULT 0 NOT NULL,
     poll_ms integer DEFAULT 900 NOT NULL,
-    CONSTRAINT realtime_topics_delivery_check CHECK ((delivery = ANY (ARRAY['push'::text, 'pull'::text]))),
+    cdn_seq bigint,
+    CONSTRAINT realtime_topics_delivery_check CHECK ((delivery = ANY (ARRAY['push'::text, 'pull'::text, 'cdn'::text]))),
     CONSTRAINT realtime_topics_poll_ms_check CHECK ((poll_ms > 0)),
     CONSTRAINT realtime_topics_subscribers_check CHECK ((subscribers >= 0)),
     CONSTRAINT realtime_topics_topic_check CHECK ((topic ~ '^(session|staff|user):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'::text))
@@ -54,13 +55,16 @@ COMMENT ON COLUMN private.realtime_topics.pending IS 'Events waiting in the buff
 COMMENT ON COLUMN private.realtime_topics.last_broadcast_at IS 'When the last broadcast left.';
 
 -- COMMENT: COLUMN realtime_topics.delivery
-COMMENT ON COLUMN private.realtime_topics.delivery IS 'push: subscribers receive every broadcast; pull: nobody subscribes, clients poll session_poll (session topics).';
+COMMENT ON COLUMN private.realtime_topics.delivery IS 'How the room is served: push (broadcast to subscribers), pull (apps call session_poll), cdn (apps read per-slot files from Storage''s CDN).';
 
 -- COMMENT: COLUMN realtime_topics.subscribers
 COMMENT ON COLUMN private.realtime_topics.subscribers IS 'Clients subscribed now (a push room''s foreground members; 0 in pull mode): what a broadcast costs, minus one.';
 
 -- COMMENT: COLUMN realtime_topics.poll_ms
 COMMENT ON COLUMN private.realtime_topics.poll_ms IS 'How often clients of a pull room poll (ms).';
+
+-- COMMENT: COLUMN realtime_topics.cdn_seq
+COMMENT ON COLUMN private.realtime_topics.cdn_seq IS 'A cdn room: the last sequence number a frame file holds (the next file starts after it).';
 
 -- CONSTRAINT: realtime_topics realtime_topics_pkey
 ALTER TABLE ONLY private.realtime_topics

@@ -1,0 +1,1 @@
+../../sql/realtime/20261204230215_realtime-cdn-lane.sql
