@@ -1,20 +1,24 @@
 """`make bench --suite liveness` (issue 22): how long until each listener can have each event, in
 rooms of 5 to 10,000 present listeners, in a young app and in the reference month.
 
-Rooms of 5, 20, 21, 50, 200 and 1,000 listeners (live at once), then a room of 10,000 on its own
-(its crowd's polls and the rest cannot share this machine's 2 cores), arrive over the ramp and
+Rooms of 5, 20, 21, 50, 200 and 1,000 listeners (live at once), then a room of 10,000 on its own,
+arrive over the ramp and
 then live for the measured window, every action a real RPC as PostgREST calls it (the simulator,
 at its reference rates, but for votes and requests at about three times theirs in rooms up to
 1,000 so that small rooms have samples, with a DJ who also
 plays a track every 20 s, pins an announcement every 15 s and removes a message every 12 s, so
 every kind of event is sampled often). 40 % of the apps are in the foreground:
 in push rooms they are the subscribers; in pull rooms they poll (a dozen probe pollers per crowd
-in the simulator, the rest of the crowd's polls offered at their rate by pgbench).
+in the simulator, the rest of the crowd's polls offered at their rate by pgbench); in a cdn room
+(the 10,000: public, from realtime_cdn_min_listeners) they read its per-slot files by URL (a dozen
+probe apps in the simulator reading the origin, a moto S3 server standing in for Storage,
+bench/frames.py; the rest of the crowd reads the CDN in production and offers no load here), and
+the cdn lane's publisher runs as in the service.
 
 "Available to the client" is measured as the issue defines it: a broadcast from the moment its
 sender's RPC was due until its insert can be decoded from the WAL by a logical replication slot
-(as Realtime reads realtime.messages; bench/wal.py); a polled event until a probe's poll
-returns it. Each event kind is matched to the entry that carries it (the event itself, or the
+(as Realtime reads realtime.messages; bench/wal.py); a polled event until a probe's poll or
+file read returns it. Each event kind is matched to the entry that carries it (the event itself, or the
 tick that carries its current state). The month regime seeds private.realtime_usage with the
 reference month's daily usage (so pacing is in its steady state) before the same run.
 """
@@ -33,7 +37,7 @@ from typing import Any
 import numpy as np
 import psycopg
 
-from bench import pollload, report, wal
+from bench import frames, pollload, report, wal
 from whatssound_svc.lab.capacity import workload as month_model
 from whatssound_svc.lab.simulate import engine, history, plan
 from whatssound_svc.lab.simulate import report as figures_of
@@ -47,8 +51,7 @@ class Config:
     WHATSSOUND_LIVENESS_ROOMS (groups separated by ';', sizes by ','), _RAMP and _SECONDS shrink a
     run for a quick check of the harness; the documented figures use the defaults."""
 
-    #: Rooms live at once, group by group. The event's crowd is measured on its own: its polls
-    #: (4,400 a second) and the other rooms' traffic cannot share this machine's 2 cores.
+    #: Rooms live at once, group by group; the event's room (10,000 simulated listeners) on its own.
     groups: tuple[tuple[int, ...], ...] = ((5, 20, 21, 50, 200, 1_000), (10_000,))
     ramp_s: float = 60.0
     measure_s: float = 120.0
@@ -182,7 +185,7 @@ def latencies(url: str, run: simrun.Run, decoded: wal.Decoded, config: Config) -
         if not window[0] <= at <= window[1] or key[0] not in KINDS:
             continue
         room, out = run.rooms[index], rooms[index]
-        if key[0] == "vote" and room.mode == "pull" and not _on_screen(tops[room.topic], str(key[1]), at):
+        if key[0] == "vote" and room.mode != "push" and not _on_screen(tops[room.topic], str(key[1]), at):
             out["not_carried"]["vote below the top"] += 1  # a crowd's ticks show the snapshot's top
             continue
         values = available(room.topic, key, at)
@@ -191,7 +194,7 @@ def latencies(url: str, run: simrun.Run, decoded: wal.Decoded, config: Config) -
         else:
             out["kinds"][key[0]] += values
         if key[0] in {"chat", "request"}:  # what the DJ's team must see: its lane, or a push room itself
-            team = available(f"staff:{room.session_id}", key, at) if room.mode == "pull" else values
+            team = available(f"staff:{room.session_id}", key, at) if room.mode != "push" else values
             out["team"] += team or []
     return {str(i): r for i, r in enumerate(rooms)}
 
@@ -237,8 +240,9 @@ def _run_regime(
                              rates=SAMPLED_RATES if max(rooms) <= 1_000 else RATES)  # fmt: skip
     actions = plan.schedule(workload)
     state: dict[str, Any] = {}
-    run = asyncio.run(engine.execute(cluster.url(), workload, actions=actions,
-                                     alongside=_alongside(cluster, config, state)))  # fmt: skip
+    with frames.served(cluster.url()) as store:
+        run = asyncio.run(engine.execute(cluster.url(), workload, actions=actions,
+                                         alongside=_alongside(cluster, config, state), frames=store))  # fmt: skip
     figures = figures_of.summarise(cluster.url(), run, actions)
     lat = latencies(cluster.url(), run, state["decoded"], config)
     polls, lost = state.get("polls", ([], 0))
@@ -249,6 +253,7 @@ def _run_regime(
         "polls": {"n": len(polls), "lost": lost, "p50": _p(polls, 50), "p95": _p(polls, 95),
                   "per_second": round(state.get("offered_per_second", 0.0), 1)},
         "floor": {"n": len(floor), "p50": _p(floor, 50), "p95": _p(floor, 95)},
+        "files": {"read": run.seen.files, "missing": run.seen.missing_files, "probe_polls": run.seen.polls},
     }  # fmt: skip
 
 
@@ -286,13 +291,14 @@ def run(cluster: LocalCluster) -> None:
     body = [f"## {TITLE}", "", f"Measured {report.machine(version)}. Rooms of {groups} listeners, each group live "
             f"at once, on its own; ramp {config.ramp_s:.0f} s, then {config.measure_s:.0f} s measured. p50 / p95 ms "
             "until the event is available to the client (decodable from the WAL for a broadcast, returned by a poll "
-            "for a pulled entry). Goals (p95): every event 100 ms up to 20 listeners; chat, tallies and requests "
+            "or file read for a pulled entry). Goals (p95): every event 100 ms up to 20 listeners; chat, tallies and requests "
             "2 s up to 1,000, 5 s above; now playing, announcements, moderation 1 s; the DJ's team 250 ms. — : "
             "none in the window; votes on items below a crowd's top 50 are not on its screen and not counted.", ""]  # fmt: skip
     for result in results:
         rooms = ", ".join(f"{n:,}" for n in result["rooms"])
         body += [f"**{result['regime']} regime, rooms of {rooms}** (listener budget {result['listener_budget']:.1f}/min; "
                  f"polls {result['polls']['per_second']:,}/s offered beside the probes, p95 {result['polls']['p95']} ms; "
-                 f"floor p95 {result['floor']['p95']} ms; database {result['figures']['db_cores_busy']} cores)", "",
+                 f"floor p95 {result['floor']['p95']} ms; database {result['figures']['db_cores_busy']} cores; "
+                 f"probes' file reads {result['files']['read']:,}, missing {result['files']['missing']:,})", "",
                  *_table(result), ""]  # fmt: skip
     report.write_section("liveness", "\n".join(body), {"results": results})

@@ -25,7 +25,7 @@ from typing import Any
 
 import psycopg
 
-from bench.harness import BASELINE, postgrest_prelude
+from bench.harness import BASELINE, postgrest_prelude, transaction
 from whatssound_svc.lab.simulate import engine
 from whatssound_svc.lab.simulate import run as simrun
 from whatssound_svc.lab.simulate.caller import PRE_REQUEST
@@ -91,6 +91,9 @@ def offered(cluster: LocalCluster, crowds: list[CrowdLoad], *, seconds: int,
     """Offer the crowds' polls and the floor for ``seconds`` (pgbench processes, waited for on exit)."""
     with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
         _load_members(conn, crowds)
+        # The floor's caller is a real listener: the pre-request hook refuses a token whose user
+        # does not exist (LOGIN), which would make the floor a refusal, not an empty request.
+        someone = conn.execute("select id::text from auth.users order by created_at limit 1").fetchone()
     work = Path(tempfile.mkdtemp(prefix="pollload-"))
     env = {**os.environ, "PGPASSWORD": "postgres"}
     common = [cluster.binaries.tool("pgbench"), "-h", "127.0.0.1", "-p", str(cluster.port), "-U", "authenticator",
@@ -108,7 +111,9 @@ def offered(cluster: LocalCluster, crowds: list[CrowdLoad], *, seconds: int,
             [*common, "-c", "10", "-j", "2", "-R", str(round(total)), "--log-prefix", "polls", *args, "postgres"],
             cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
-    (work / "floor.sql").write_text(BASELINE)
+    (work / "floor.sql").write_text(
+        transaction("", f"'{someone[0]}'", "/rpc/noop", "select 1;") if someone else BASELINE
+    )
     load.procs["floor"] = subprocess.Popen(
         [*common, "-c", "1", "-j", "1", "-R", str(floor_per_second), "--log-prefix", "floor", "-f", "floor.sql",
          "postgres"],

@@ -25,7 +25,7 @@ from typing import Any
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
-from whatssound_svc import periodic
+from whatssound_svc import periodic, realtime_cdn
 from whatssound_svc.lab.simulate import cpu, plan
 from whatssound_svc.lab.simulate.caller import POOL_SIZE, Answer, rpc
 from whatssound_svc.lab.simulate.polling import Pollers, watching_modes
@@ -215,18 +215,21 @@ def _call_for(
 
 async def execute(url: str, workload: plan.Workload, *, actions: list[plan.Action] | None = None,
                   on_tick: Callable[[Run], None] | None = None, tick_s: float = 1.0,
-                  alongside: Alongside | None = None) -> Run:  # fmt: skip
+                  alongside: Alongside | None = None,
+                  frames: realtime_cdn.FrameStore | None = None) -> Run:  # fmt: skip
     """Run ``workload`` (or exactly ``actions``) against the database at ``url``; ``alongside(run)``
-    (a benchmark's load generator or probe) is entered once the rooms are open, for the run."""
+    (a benchmark's load generator or probe) is entered once the rooms are open, for the run. With
+    ``frames`` (where cdn rooms' files go) the cdn lane's publisher runs too, as in the service."""
     actions = plan.schedule(workload) if actions is None else sorted(actions)
     run = Run(workload, _cast(workload))
     _sign_up(url, run.rooms)
     async with AsyncConnectionPool(url, min_size=POOL_SIZE, max_size=POOL_SIZE, open=False) as pool, \
-            AsyncConnectionPool(url, min_size=1, max_size=3, open=False) as service:  # fmt: skip
+            AsyncConnectionPool(url, min_size=1, max_size=4, open=False) as service:  # fmt: skip
         await _open_rooms(pool, run.rooms)
         tasks = [t for t in await periodic.declared_tasks(service) if t.name in ROOM_MAINTENANCE]
         run.pollers = Pollers(pool, run)
-        async with periodic.running(service, tasks), service.connection() as conn, \
+        publishing = realtime_cdn.running(service, frames) if frames else contextlib.nullcontext()
+        async with periodic.running(service, tasks), publishing, service.connection() as conn, \
                 watching_modes(service, run, run.pollers), (alongside or _nothing)(run):  # fmt: skip
             server = (await (await conn.execute("select pg_backend_pid()")).fetchone() or [0])[0]
             cpu_before = cpu.postgres_cpu_seconds(server)

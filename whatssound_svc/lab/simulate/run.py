@@ -23,6 +23,9 @@ class Seen:
     at: dict[tuple[str, int], list[float]] = field(default_factory=dict)
     polls: int = 0
     resyncs: int = 0
+    #: cdn rooms: files read, files not there when due (the app polled instead).
+    files: int = 0
+    missing_files: int = 0
 
     def record(self, topic: str, seq: int, seconds: float) -> None:
         self.at.setdefault((topic, seq), []).append(seconds)
@@ -48,12 +51,14 @@ class Room:
     items: list[str] = field(default_factory=list)
     present: set[int] = field(default_factory=set)
     locks: dict[int, asyncio.Lock] = field(default_factory=dict)
-    #: Present listeners whose app is in the foreground (subscribed in a push room, polling a crowd).
+    #: Present listeners whose app is in the foreground (subscribed in a push room, following a crowd).
     foreground: set[int] = field(default_factory=set)
     #: (seconds into the run, +1 or -1) as foreground apps come and go: who is subscribed when.
     presence: list[tuple[float, int]] = field(default_factory=list)
     mode: str = "push"
     poll_ms: int = 900
+    #: A cdn room's reading instructions (private.cdn_delivery: url, slot_ms, lag_ms, ...).
+    cdn: dict[str, object] | None = None
     snapshot_seq: int = 0
     #: The latest visible messages sent (what a moderator's deletion picks from).
     recent_chat: list[str] = field(default_factory=list)
